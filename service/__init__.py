@@ -1,0 +1,42 @@
+"""The grading service: `create_app` builds a configured Flask app."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from .config import Settings, load_settings
+from .extensions import api, limiter
+from .problems import register_error_handlers
+from .routes import register_blueprints
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, with `overrides` (Settings attributes) on top."""
+    settings = load_settings(overrides)
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(_flask_config(settings))
+    app.json.sort_keys = False  # keep fields in the order the schemas and RFC 9457 give
+    api.init_app(app)
+    limiter.init_app(app)
+    register_error_handlers(app)
+    register_blueprints(api)
+    return app
+
+
+def _flask_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "SETTINGS": settings,
+        "MAX_CONTENT_LENGTH": settings.max_upload_bytes,
+        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "API_TITLE": "Grading service",
+        "API_VERSION": "1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    }

@@ -1,0 +1,80 @@
+"""Settings of the service, read once from the environment and a `.env` file.
+
+This is the only module that reads the environment: everything else receives a
+`Settings` object (the Flask app keeps it in `app.config`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot start with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the service; `.env.example` documents each one."""
+
+    answer_key_path: Path = PROJECT_ROOT / "test2.csv"
+    max_upload_bytes: int = 32 * 1024 * 1024
+    submit_rate_limit: str = "120 per minute"
+    ratelimit_storage_uri: str = "memory://"
+    gmsc_train: str = ""
+    instance_path: Path = PROJECT_ROOT / "instance"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def env_names(self) -> dict[str, str]:
+        return {f.name.upper(): f.name for f in fields(self) if f.name != "extra"}
+
+
+def _coerce(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        try:
+            value = int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name.upper()} must be a whole number, got {raw!r}") from exc
+        if value <= 0:
+            raise ConfigError(f"{name.upper()} must be positive, got {value}")
+        return value
+    if isinstance(default, Path):
+        path = Path(raw).expanduser()
+        return path if path.is_absolute() else PROJECT_ROOT / path
+    return raw
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = PROJECT_ROOT / ".env",
+) -> Settings:
+    """Settings from defaults < `.env` file < process environment < overrides.
+
+    Overrides use the attribute names (`max_upload_bytes=...`) and are meant for tests.
+    """
+    source: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        source.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    source.update(os.environ if environ is None else environ)
+
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    for env_name, attr in defaults.env_names.items():
+        if env_name in source and source[env_name] != "":
+            values[attr] = _coerce(attr, source[env_name], getattr(defaults, attr))
+    settings = replace(defaults, **values)
+    if overrides:
+        settings = replace(settings, **dict(overrides))
+    return settings

@@ -1,0 +1,30 @@
+"""POST /submit: the classroom check. Scores at once, no sign-in, limited per address."""
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..extensions import limiter
+from ..grading import grade_upload
+from ..schemas import ProblemSchema, ScoreSchema, SubmissionFileSchema
+
+blp = Blueprint("submit", __name__, description="Score a submission at once, without signing in")
+
+
+def _submit_rate_limit() -> str:
+    return current_app.config["SETTINGS"].submit_rate_limit
+
+
+@blp.route("/submit")
+class Submit(MethodView):
+    decorators = [limiter.limit(_submit_rate_limit)]
+
+    @blp.arguments(SubmissionFileSchema, location="files", error_status_code=400)
+    @blp.response(200, ScoreSchema)
+    @blp.alt_response(413, schema=ProblemSchema, description="the file is over the size limit")
+    @blp.alt_response(415, schema=ProblemSchema, description="the file is not CSV text")
+    @blp.alt_response(422, schema=ProblemSchema, description="the CSV is not a valid submission")
+    @blp.alt_response(429, schema=ProblemSchema, description="too many submissions from this address")
+    def post(self, files):
+        """Score a CSV of predictions against the answer key and answer its ROC AUC."""
+        return grade_upload(files["file"].stream)

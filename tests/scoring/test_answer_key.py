@@ -1,0 +1,40 @@
+import pytest
+
+from service.scoring import AnswerKeyError, load_answer_key, read_answer_key
+from tests.conftest import write_answer_key
+
+
+def test_answer_key_is_read_once_and_again_only_after_a_change(tmp_path):
+    path = write_answer_key(tmp_path / "key.csv", rows=50)
+    first = load_answer_key(path)
+    assert load_answer_key(path) is first
+    write_answer_key(path, rows=60, seed=3)
+    assert len(load_answer_key(path)) == 60
+
+
+def test_public_and_private_rows_come_from_the_usage_column(answer_key_path):
+    key = read_answer_key(answer_key_path)
+    usage = [line.split(",")[2] for line in answer_key_path.read_text().split()[1:]]
+    assert key.public.tolist() == [u == "Public" for u in usage]
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ("Id,SeriousDlqin2yrs\n1,0\n1,1\n", "duplicated"),
+        ("Id,SeriousDlqin2yrs\n1,0\n2,2\n", "0 or 1"),
+        ("Id,SeriousDlqin2yrs\n1,0\n2,0\n", "both labels"),
+        ("Id,Label\n1,0\n2,1\n", "lacks"),
+        ("Id,SeriousDlqin2yrs,Usage\n1,0,Public\n2,1,Secret\n", "Usage"),
+    ],
+)
+def test_unusable_answer_keys_are_refused_with_a_reason(tmp_path, content, reason):
+    path = tmp_path / "key.csv"
+    path.write_text(content)
+    with pytest.raises(AnswerKeyError, match=reason):
+        read_answer_key(path)
+
+
+def test_missing_answer_key_file_is_an_answer_key_error(tmp_path):
+    with pytest.raises(AnswerKeyError, match="cannot be found"):
+        load_answer_key(tmp_path / "nope.csv")

@@ -1,0 +1,1 @@
+"""Queue workers that grade submissions off the request path."""
