@@ -68,8 +68,8 @@ def bench_core(repeats: int) -> None:
     for rows in SIZES:
         key, data, _ = make_case(rows)
         score_submission(data, key)  # warm caches and check the case is valid
-        core = median_seconds(lambda: score_submission(data, key), repeats)
-        base = median_seconds(lambda: floor(data), repeats)
+        core = median_seconds(lambda data=data, key=key: score_submission(data, key), repeats)
+        base = median_seconds(lambda data=data: floor(data), repeats)
         print(f"{rows:>10,} {len(data):>12,} {core * 1e3:>9.1f} {base * 1e3:>9.1f} {core / base:>6.2f}")
 
 

@@ -7,9 +7,12 @@ from typing import Any
 
 from flask import Flask
 
+from .auth import init_auth
+from .cli import register_commands
 from .config import Settings, load_settings
-from .extensions import api, limiter
+from .extensions import api, db, limiter
 from .problems import register_error_handlers
+from .redis_client import init_redis
 from .routes import register_blueprints
 
 
@@ -19,16 +22,26 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(_flask_config(settings))
     app.json.sort_keys = False  # keep fields in the order the schemas and RFC 9457 give
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    init_redis(app, settings)
+    init_auth(app, settings)
     api.init_app(app)
     limiter.init_app(app)
     register_error_handlers(app)
     register_blueprints(api)
+    register_commands(app)
+    with app.app_context():
+        # No manual step on a fresh clone: missing tables are created at start.
+        db.create_all()
     return app
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:
     return {
         "SETTINGS": settings,
+        "SQLALCHEMY_DATABASE_URI": settings.sqlalchemy_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": settings.max_upload_bytes,
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
         "RATELIMIT_HEADERS_ENABLED": True,

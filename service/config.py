@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,26 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     gmsc_train: str = ""
     instance_path: Path = PROJECT_ROOT / "instance"
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    database_url: str = ""
+    redis_url: str = ""
+    jwt_secret_key: str = ""
+    jwt_access_token_minutes: int = 60
+    jwt_refresh_token_days: int = 14
 
     @property
     def env_names(self) -> dict[str, str]:
-        return {f.name.upper(): f.name for f in fields(self) if f.name != "extra"}
+        return {f.name.upper(): f.name for f in fields(self)}
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """DATABASE_URL for SQLAlchemy; a SQLite file under the instance folder by default."""
+        if not self.database_url:
+            return f"sqlite:///{self.instance_path / 'grader.db'}"
+        # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
+        for prefix in ("postgres://", "postgresql://"):
+            if self.database_url.startswith(prefix):
+                return "postgresql+psycopg://" + self.database_url[len(prefix) :]
+        return self.database_url
 
 
 def _coerce(name: str, raw: str, default: Any) -> Any:

@@ -8,6 +8,7 @@ from flask import Flask, Response, current_app, json
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from .errors import ServiceError
 from .scoring import AnswerKeyError, NotTextError, SubmissionError
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -49,7 +50,7 @@ def _flatten(messages: Any, path: str = "") -> list[str]:
         found: list[str] = []
         for key, value in messages.items():
             # webargs nests errors under their location ("files", "json"): not a field name.
-            inner = path if key in ("files", "form", "json", "query", "headers") else key
+            inner = path if key in ("files", "form", "json", "json_or_form", "query", "headers") else key
             found += _flatten(value, f"{path}.{inner}" if path and inner != path else inner)
         return found
     if isinstance(messages, list):
@@ -78,6 +79,11 @@ def answer_key_problem(error: AnswerKeyError) -> Response:
     )
 
 
+def service_problem(error: ServiceError) -> Response:
+    return problem(error.status, error.title, error.detail, **error.extra)
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(ServiceError, service_problem)
     app.register_error_handler(SubmissionError, submission_problem)
     app.register_error_handler(AnswerKeyError, answer_key_problem)

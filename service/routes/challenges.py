@@ -1,0 +1,32 @@
+"""GET /challenges: the challenges of the signed-in user's tenant."""
+
+from flask.views import MethodView
+from flask_jwt_extended import jwt_required
+from flask_smorest import Blueprint
+
+from ..extensions import db
+from ..models import Challenge
+from ..schemas import ChallengeSchema
+from ..tenancy import get_scoped_or_404, scoped
+
+blp = Blueprint("challenges", __name__, description="Challenges of your class")
+
+
+@blp.route("/challenges")
+class Challenges(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, ChallengeSchema(many=True))
+    def get(self):
+        """The challenges of your tenant."""
+        return db.session.scalars(scoped(Challenge).order_by(Challenge.id)).all()
+
+
+@blp.route("/challenges/<int:challenge_id>")
+class ChallengeById(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, ChallengeSchema)
+    def get(self, challenge_id):
+        """One challenge of your tenant."""
+        return get_scoped_or_404(Challenge, challenge_id)

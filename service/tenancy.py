@@ -1,0 +1,30 @@
+"""Tenant scoping in one place: every read of tenant data goes through these helpers."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask_jwt_extended import current_user
+from sqlalchemy import Select, select
+
+from .errors import NotFound
+from .extensions import db
+from .models import Role
+
+Model = TypeVar("Model")
+
+
+def scoped(model: type[Model]) -> Select:
+    """`select(model)` limited to the signed-in user's tenant (the operator sees every tenant)."""
+    query = select(model)
+    if current_user.role is not Role.ADMIN:
+        query = query.where(model.tenant_id == current_user.tenant_id)
+    return query
+
+
+def get_scoped_or_404(model: type[Model], object_id: int) -> Model:
+    """The object if it exists in the caller's tenant; another tenant's object is a 404 too."""
+    found = db.session.scalar(scoped(model).where(model.id == object_id))
+    if found is None:
+        raise NotFound(f"no {model.__name__.lower()} {object_id}")
+    return found

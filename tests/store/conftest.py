@@ -1,0 +1,38 @@
+"""The store tests run on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names one."""
+
+import os
+
+import pytest
+from sqlalchemy import create_engine
+
+from service import create_app
+from service.extensions import db
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_app(request, answer_key_path, tmp_path):
+    overrides = {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance"}
+    if request.param == "postgresql":
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            if os.environ.get("CI"):
+                pytest.fail("CI must run the PostgreSQL store tests: set TEST_DATABASE_URL")
+            pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
+        _drop_everything(url)
+        overrides["database_url"] = url
+    app = create_app(overrides)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _drop_everything(url: str) -> None:
+    """A clean schema per test: the tables of an earlier test must not leak into this one."""
+    from service.config import Settings
+
+    engine = create_engine(Settings(database_url=url).sqlalchemy_url)
+    db.metadata.drop_all(engine)
+    engine.dispose()

@@ -1,0 +1,89 @@
+import hashlib
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service import accounts
+from service.errors import Conflict, InvalidInput
+from service.extensions import db
+from service.models import Challenge, Role, Submission, SubmissionStatus, User
+from service.revocation import is_revoked, revoke
+
+
+def test_tenant_comes_with_its_default_challenge(store_app):
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a", "Class A")
+        challenge = db.session.scalar(select(Challenge).where(Challenge.tenant_id == tenant.id))
+        assert (challenge.slug, challenge.metric, challenge.answer_key_path) == ("gmsc", "roc_auc", None)
+
+
+def test_duplicate_tenant_and_username_are_conflicts(store_app):
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        accounts.create_user("ann", "long enough", tenant, Role.STUDENT)
+        with pytest.raises(Conflict):
+            accounts.create_tenant("class-a")
+        with pytest.raises(Conflict):
+            accounts.create_user("ann", "long enough", tenant, Role.STUDENT)
+
+
+def test_usernames_are_unique_in_the_database_itself(store_app):
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        db.session.add_all([
+            User(username="dup", password_hash="x", role=Role.STUDENT, tenant=tenant),
+            User(username="dup", password_hash="x", role=Role.STUDENT, tenant=tenant),
+        ])  # fmt: skip
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_password_is_stored_as_an_argon2_hash(store_app):
+    with store_app.app_context():
+        user = accounts.create_user("ann", "long enough", accounts.create_tenant("class-a"), Role.STUDENT)
+        assert user.password_hash.startswith("$argon2id$") and "long enough" not in user.password_hash
+
+
+def test_roster_import_is_all_or_nothing(store_app):
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        with pytest.raises(InvalidInput, match="row 2"):
+            accounts.import_roster(b"ann,ann@example.org,long enough\nb!d name,,long enough\n", tenant)
+        assert db.session.scalar(select(User).where(User.username == "ann")) is None
+        entries = accounts.import_roster(b"username,email\nann,ann@example.org\nbob,\n", tenant)
+        assert [e.username for e in entries] == ["ann", "bob"] and all(e.generated_password for e in entries)
+
+
+def test_submission_row_keeps_the_file_and_its_scores(store_app):
+    content = b"Id,Probability\n1,0.5\n" * 1000
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        user = accounts.create_user("ann", "long enough", tenant, Role.STUDENT)
+        challenge = db.session.scalar(select(Challenge).where(Challenge.tenant_id == tenant.id))
+        submission = Submission(
+            tenant_id=tenant.id, user=user, challenge=challenge, filename="p.csv", content=content,
+            sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),
+        )  # fmt: skip
+        db.session.add(submission)
+        db.session.commit()
+        submission_id = submission.id
+        db.session.remove()
+        stored = db.session.get(Submission, submission_id)
+        assert stored.content == content and stored.status is SubmissionStatus.QUEUED
+        stored.status, stored.public_score, stored.problems = SubmissionStatus.FINISHED, 0.8123, [{"line": 2}]
+        db.session.commit()
+        db.session.remove()
+        again = db.session.get(Submission, submission_id)
+        assert (again.status, again.public_score, again.problems) == (
+            SubmissionStatus.FINISHED,
+            0.8123,
+            [{"line": 2}],
+        )
+
+
+def test_revoked_tokens_are_kept_in_the_store_without_redis(store_app):
+    with store_app.app_context():
+        revoke("some-jti", expires_at=4_102_444_800)  # 2100-01-01
+        assert is_revoked("some-jti") and not is_revoked("other-jti")

@@ -1,0 +1,77 @@
+"""The `flask` administration commands, run through Flask's CLI runner."""
+
+import csv
+
+from tests.conftest import login
+
+
+def invoke(runner, *args, stdin: str | None = None):
+    return runner.invoke(args=list(args), input=stdin)
+
+
+def test_teacher_creates_a_class_and_imports_a_30_student_roster(runner, client, tmp_path):
+    assert invoke(runner, "tenants", "create", "stats-101").exit_code == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "username,email\n" + "".join(f"student{i:02},student{i:02}@example.org\n" for i in range(30))
+    )
+    out = tmp_path / "passwords.csv"
+    result = invoke(runner, "roster", "import", str(roster), "--tenant", "stats-101", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "imported 30 students" in result.output
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 30 and out.stat().st_mode & 0o077 == 0
+    for row in rows:
+        assert row["password"] not in result.output  # never to the log
+    me = client.get("/me", headers=login(client, rows[7]["username"], rows[7]["password"])).get_json()
+    assert (me["tenant"], me["role"]) == ("stats-101", "student")
+
+
+def test_roster_without_passwords_needs_an_out_file_and_creates_nobody(runner, client, tmp_path):
+    invoke(runner, "tenants", "create", "stats-101")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ann,ann@example.org\n")
+    result = invoke(runner, "roster", "import", str(roster), "--tenant", "stats-101")
+    assert result.exit_code == 1 and "--out" in result.output
+    assert client.post("/login", json={"username": "ann", "password": "x" * 12}).status_code == 401
+
+
+def test_users_create_reads_the_password_from_stdin(runner, client):
+    invoke(runner, "tenants", "create", "stats-101")
+    result = invoke(
+        runner, "users", "create", "tess", "--tenant", "stats-101", "--role", "teacher", "--password-stdin",
+        stdin="a teacher's password\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    me = client.get("/me", headers=login(client, "tess", "a teacher's password")).get_json()
+    assert me["role"] == "teacher"
+
+
+def test_reset_password_and_disable(runner, client):
+    invoke(runner, "tenants", "create", "stats-101")
+    invoke(
+        runner,
+        "users",
+        "create",
+        "ann",
+        "--tenant",
+        "stats-101",
+        "--password-stdin",
+        stdin="first password\n",
+    )
+    result = invoke(runner, "users", "reset-password", "ann")
+    new_password = result.output.strip().rsplit(" ", 1)[-1]
+    login(client, "ann", new_password)
+    assert invoke(runner, "users", "disable", "ann").exit_code == 0
+    assert client.post("/login", json={"username": "ann", "password": new_password}).status_code == 401
+
+
+def test_cli_errors_are_messages_not_tracebacks(runner):
+    invoke(runner, "tenants", "create", "stats-101")
+    duplicate = invoke(runner, "tenants", "create", "stats-101")
+    assert duplicate.exit_code == 1 and "exists already" in duplicate.output
+    unknown = invoke(
+        runner, "users", "create", "x1", "--tenant", "nope", "--password-stdin", stdin="long enough\n"
+    )
+    assert unknown.exit_code == 1 and "no tenant 'nope'" in unknown.output
+    assert "Traceback" not in duplicate.output + unknown.output
