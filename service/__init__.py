@@ -11,7 +11,9 @@ from .auth import init_auth
 from .cli import register_commands
 from .config import Settings, load_settings
 from .extensions import api, db, limiter
+from .grading import requeue_lost_submissions
 from .problems import register_error_handlers
+from .queue import grading_queue, init_queue
 from .redis_client import init_redis
 from .routes import register_blueprints
 
@@ -25,6 +27,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     init_redis(app, settings)
+    init_queue(app, settings)
     init_auth(app, settings)
     api.init_app(app)
     limiter.init_app(app)
@@ -34,6 +37,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         # No manual step on a fresh clone: missing tables are created at start.
         db.create_all()
+        if "redis" not in app.extensions:
+            # In-process jobs died with the previous process: grade what they left open.
+            requeue_lost_submissions(grading_queue(), older_than_seconds=0)
     return app
 
 

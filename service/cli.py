@@ -12,12 +12,15 @@ from flask.cli import AppGroup
 
 from . import accounts
 from .errors import ServiceError
+from .grading import requeue_lost_submissions
 from .models import Role
+from .queue import grading_queue
 
 # AppGroup runs each command inside an app context, so the store is at hand.
 tenants_cli = AppGroup("tenants", help="Create tenants (classes).")
 users_cli = AppGroup("users", help="Create, reset and disable users.")
 roster_cli = AppGroup("roster", help="Import a class roster.")
+jobs_cli = AppGroup("jobs", help="Look after the grading queue.")
 
 
 def _fail_cleanly(function):
@@ -112,6 +115,16 @@ def import_roster(roster_file: Path, tenant_slug: str, out: Path | None) -> None
     )
 
 
+@jobs_cli.command("requeue")
+@click.option("--older-than", default=0, show_default=True, help="only submissions older than this (seconds)")
+def requeue(older_than: int) -> None:
+    """Enqueue again every open submission the queue has lost (after Redis restarted empty)."""
+    requeued = requeue_lost_submissions(grading_queue(), older_than)
+    click.echo(
+        f"requeued {len(requeued)} submission(s)" + (f": {', '.join(map(str, requeued))}" if requeued else "")
+    )
+
+
 def register_commands(app: Flask) -> None:
-    for group in (tenants_cli, users_cli, roster_cli):
+    for group in (tenants_cli, users_cli, roster_cli, jobs_cli):
         app.cli.add_command(group)

@@ -36,6 +36,12 @@ class Settings:
     jwt_secret_key: str = ""
     jwt_access_token_minutes: int = 60
     jwt_refresh_token_days: int = 14
+    queue_name: str = "grading"
+    job_timeout_seconds: int = 60
+    job_retries: int = 2
+    worker_heartbeat_seconds: int = 5
+    worker_maintenance_seconds: int = 10
+    requeue_after_seconds: int = 30
 
     @property
     def env_names(self) -> dict[str, str]:

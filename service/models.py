@@ -68,6 +68,8 @@ class Challenge(db.Model):
     metric: Mapped[str] = mapped_column(String(32), default="roc_auc")
     # None: the service's default answer key (ANSWER_KEY_PATH).
     answer_key_path: Mapped[str | None] = mapped_column(String(500))
+    # Until the teacher reveals it, students see public scores only, as on Kaggle.
+    private_revealed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tenant: Mapped[Tenant] = relationship()
@@ -75,6 +77,8 @@ class Challenge(db.Model):
 
 class Submission(db.Model):
     __tablename__ = "submissions"
+    # A retried upload with the same key finds the first submission instead of making a second.
+    __table_args__ = (UniqueConstraint("user_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
@@ -87,6 +91,9 @@ class Submission(db.Model):
     status: Mapped[SubmissionStatus] = mapped_column(
         Enum(SubmissionStatus, native_enum=False, length=16), default=SubmissionStatus.QUEUED, index=True
     )
+    progress: Mapped[float] = mapped_column(default=0.0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
     public_score: Mapped[float | None]
     private_score: Mapped[float | None]
     problems: Mapped[list | None] = mapped_column(JSON)

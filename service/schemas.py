@@ -112,3 +112,59 @@ class ChallengeSchema(Schema):
     title = fields.String()
     metric = fields.String()
     tenant = fields.Function(lambda challenge: challenge.tenant.slug)
+
+
+class JobUploadSchema(Schema):
+    file = Upload(
+        required=True,
+        metadata={"description": "the predictions as CSV: header Id,Probability, one row per Id"},
+        error_messages={"required": "attach the CSV as the multipart form field 'file'"},
+    )
+
+
+class JobFormSchema(Schema):
+    challenge = fields.String(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
+
+
+class IdempotencyHeaderSchema(Schema):
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key",
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "a retried upload with the same key returns the first job"},
+    )
+
+
+class JobSchema(Schema):
+    id = fields.Integer()
+    status = fields.Function(
+        lambda s: s.status.value, metadata={"enum": ["queued", "started", "finished", "failed"]}
+    )
+    progress = fields.Float()
+    challenge = fields.Function(lambda s: s.challenge.slug)
+    filename = fields.String()
+    public_score = fields.Float(allow_none=True)
+    private_score = fields.Method("_private_score", allow_none=True)
+    problems = fields.List(fields.Nested(ProblemDetailSchema), allow_none=True)
+    error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+    def _private_score(self, submission):
+        from .submissions import may_see_private_score
+
+        return submission.private_score if may_see_private_score(submission) else None
+
+
+class ScoreEntrySchema(Schema):
+    job_id = fields.Integer()
+    submitted_at = fields.DateTime()
+    public_score = fields.Float(allow_none=True)
+    private_score = fields.Float(allow_none=True)
+
+
+class ScoreHistorySchema(Schema):
+    challenge = fields.String()
+    best_public_score = fields.Float(allow_none=True)
+    scores = fields.List(fields.Nested(ScoreEntrySchema))

@@ -2,9 +2,9 @@
 
 from flask_smorest import Api
 
-from . import admin, auth, challenges, health, submit
+from . import admin, auth, challenges, health, jobs, scores, submit
 
 
 def register_blueprints(api: Api) -> None:
-    for module in (submit, auth, challenges, admin, health):
+    for module in (submit, auth, jobs, scores, challenges, admin, health):
         api.register_blueprint(module.blp)

@@ -7,7 +7,7 @@ from .answer_key import AnswerKey, AnswerKeyError, load_answer_key, read_answer_
 from .errors import NotTextError, Problem, SubmissionError
 from .metrics import roc_auc
 from .score import METRIC, ScoreResult, score_submission
-from .submission import HEADER_TEXT, Submission, parse_submission
+from .submission import HEADER_TEXT, Submission, parse_submission, require_text
 
 __all__ = [
     "HEADER_TEXT",
@@ -22,6 +22,7 @@ __all__ = [
     "load_answer_key",
     "parse_submission",
     "read_answer_key",
+    "require_text",
     "roc_auc",
     "score_submission",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .answer_key import AnswerKey
@@ -22,12 +23,15 @@ class ScoreResult:
     metric: str = METRIC
 
 
-def score_submission(data: bytes, key: AnswerKey) -> ScoreResult:
+def score_submission(data: bytes, key: AnswerKey, on_parsed: Callable[[], None] | None = None) -> ScoreResult:
     """Validate the CSV bytes against the answer key and score them.
 
-    Raises `SubmissionError` (or its `NotTextError`) with the problems found.
+    Raises `SubmissionError` (or its `NotTextError`) with the problems found. `on_parsed`
+    is called between validation (most of the time) and scoring, to report progress.
     """
     submission = parse_submission(data, key)
+    if on_parsed is not None:
+        on_parsed()
     labels = key.labels[submission.key_rows]
     public = key.public[submission.key_rows]
     auc, public_auc, private_auc = roc_auc_split(labels, submission.probabilities, public)

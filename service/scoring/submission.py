@@ -33,7 +33,7 @@ class Submission:
 def parse_submission(data: bytes, key: AnswerKey) -> Submission:
     """Validate `data` against `key`, or raise `SubmissionError` listing what is wrong."""
     body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
-    _require_text(body)
+    require_text(body)
     if not body.strip():
         raise SubmissionError(
             [Problem("the file is empty; expected a header Id,Probability and one row per Id")]
@@ -49,7 +49,8 @@ def parse_submission(data: bytes, key: AnswerKey) -> Submission:
     return _parse_fast(rows, key) or _parse_strict(rows.decode("utf-8"), key)
 
 
-def _require_text(body: bytes) -> None:
+def require_text(body: bytes) -> None:
+    """Raise `NotTextError` unless `body` is UTF-8 text without NUL bytes."""
     if b"\x00" in body:
         raise NotTextError([Problem("the file holds binary data (NUL bytes); upload a CSV text file")])
     try:

@@ -1,0 +1,67 @@
+"""Queued grading for signed-in students: POST /jobs, GET /jobs, GET /jobs/<id>."""
+
+from flask import url_for
+from flask.views import MethodView
+from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import Blueprint, Page
+
+from ..extensions import db
+from ..models import Submission
+from ..schemas import IdempotencyHeaderSchema, JobFormSchema, JobSchema, JobUploadSchema, ProblemSchema
+from ..submissions import accept_submission, challenge_for, get_visible_submission, visible_submissions
+
+blp = Blueprint("jobs", __name__, description="Queue a submission and follow its grading")
+
+
+class SQLPage(Page):
+    """flask-smorest pagination over a SQLAlchemy select."""
+
+    @property
+    def item_count(self):
+        return db.session.scalar(db.select(db.func.count()).select_from(self.collection.subquery()))
+
+    @property
+    def items(self):
+        params = self.page_params
+        return db.session.scalars(self.collection.offset(params.first_item).limit(params.page_size)).all()
+
+
+@blp.route("/jobs")
+class Jobs(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.arguments(JobUploadSchema, location="files", error_status_code=400)
+    @blp.arguments(JobFormSchema, location="form", error_status_code=400)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers", error_status_code=400)
+    @blp.response(202, JobSchema)
+    @blp.alt_response(413, schema=ProblemSchema, description="the file is over the size limit")
+    @blp.alt_response(415, schema=ProblemSchema, description="the file is not CSV text")
+    @blp.alt_response(422, schema=ProblemSchema, description="the Idempotency-Key was used for another file")
+    def post(self, files, form, headers):
+        """Queue a CSV for grading; poll the job at its Location."""
+        upload = files["file"]
+        challenge = challenge_for(current_user, form["challenge"])
+        submission, _ = accept_submission(
+            current_user,
+            challenge,
+            upload.filename or "submission.csv",
+            upload.read(),
+            headers["idempotency_key"],
+        )
+        return submission, 202, {"Location": url_for("jobs.JobById", job_id=submission.id)}
+
+    @blp.response(200, JobSchema(many=True))
+    @blp.paginate(SQLPage)
+    def get(self):
+        """Your jobs (a teacher: the class's), newest first; ?page=&page_size=."""
+        return visible_submissions().order_by(Submission.created_at.desc(), Submission.id.desc())
+
+
+@blp.route("/jobs/<int:job_id>")
+class JobById(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, JobSchema)
+    def get(self, job_id):
+        """A job's status, progress, scores or problems."""
+        return get_visible_submission(job_id)

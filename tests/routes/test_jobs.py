@@ -1,0 +1,134 @@
+"""/jobs, /scores over HTTP, with jobs run inside the API process (no Redis configured)."""
+
+import io
+import time
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from tests.conftest import login
+
+
+def upload(client, headers, data: bytes, **extra_headers):
+    return client.post(
+        "/jobs", headers={**headers, **extra_headers}, data={"file": (io.BytesIO(data), "predictions.csv")}
+    )
+
+
+def wait_until_done(client, headers, location: str, timeout: float = 10) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(location, headers=headers).get_json()
+        if job["status"] in ("finished", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {location} still {job['status']} after {timeout} s")
+
+
+def expected_aucs(answer_key, data: bytes) -> tuple[float, float]:
+    rows = [line.split(",") for line in data.decode().split()[1:]]
+    key_rows = np.array([int(r[0]) for r in rows]) - 1
+    scores = np.array([float(r[1]) for r in rows])
+    labels, public = answer_key.labels[key_rows], answer_key.public[key_rows]
+    return roc_auc_score(labels[public], scores[public]), roc_auc_score(labels[~public], scores[~public])
+
+
+def test_queued_job_finishes_with_the_public_auc_and_hides_the_private_one(
+    client, two_classes, answer_key, good_submission
+):
+    student = login(client, "student-a")
+    response = upload(client, student, good_submission)
+    assert response.status_code == 202
+    assert response.headers["Location"] == f"/jobs/{response.get_json()['id']}"
+    assert response.get_json()["status"] in ("queued", "started", "finished")
+    job = wait_until_done(client, student, response.headers["Location"])
+    public, private = expected_aucs(answer_key, good_submission)
+    assert job["status"] == "finished" and job["progress"] == 1.0
+    assert abs(job["public_score"] - public) <= 1e-9
+    assert job["private_score"] is None
+    teacher_view = client.get(response.headers["Location"], headers=login(client, "teacher-a")).get_json()
+    assert abs(teacher_view["private_score"] - private) <= 1e-9
+
+
+def test_bad_file_ends_failed_with_the_problems_submit_reports(client, two_classes, good_submission):
+    bad = good_submission.replace(b"\n", b"\nnot-an-id,0.5\n", 1)
+    student = login(client, "student-a")
+    job = wait_until_done(client, student, upload(client, student, bad).headers["Location"])
+    submitted = client.post("/submit", data={"file": (io.BytesIO(bad), "p.csv")}).get_json()
+    assert job["status"] == "failed"
+    assert job["problems"] == submitted["problems"]
+    assert job["public_score"] is None
+
+
+def test_binary_upload_is_refused_at_once_with_415(client, two_classes):
+    response = upload(client, login(client, "student-a"), b"PK\x03\x04\x00\x00binary")
+    assert response.status_code == 415
+
+
+def test_jobs_need_a_token(client, good_submission):
+    assert upload(client, {}, good_submission).status_code == 401
+    assert client.get("/jobs").status_code == 401
+    assert client.get("/scores").status_code == 401
+
+
+def test_same_idempotency_key_returns_the_first_job(client, two_classes, good_submission):
+    student = login(client, "student-a")
+    first = upload(client, student, good_submission, **{"Idempotency-Key": "upload-1"})
+    again = upload(client, student, good_submission, **{"Idempotency-Key": "upload-1"})
+    assert first.get_json()["id"] == again.get_json()["id"]
+    assert len(client.get("/jobs", headers=student).get_json()) == 1
+
+
+def test_same_idempotency_key_with_another_file_is_422(client, two_classes, good_submission):
+    student = login(client, "student-a")
+    upload(client, student, good_submission, **{"Idempotency-Key": "upload-1"})
+    other = upload(client, student, good_submission + b"\n", **{"Idempotency-Key": "upload-1"})
+    assert other.status_code == 422
+    assert len(client.get("/jobs", headers=student).get_json()) == 1
+
+
+def test_idempotency_keys_belong_to_one_student(client, two_classes, good_submission):
+    mine = upload(client, login(client, "student-a"), good_submission, **{"Idempotency-Key": "k"})
+    theirs = upload(client, login(client, "student-b"), good_submission, **{"Idempotency-Key": "k"})
+    assert theirs.status_code == 202 and theirs.get_json()["id"] != mine.get_json()["id"]
+
+
+def test_nobody_outside_the_student_and_their_teachers_sees_a_job(
+    client, two_classes, make_user, good_submission
+):
+    location = upload(client, login(client, "student-a"), good_submission).headers["Location"]
+    make_user("student-a2", "student", "class-a")
+    assert client.get(location, headers=login(client, "student-a2")).status_code == 404
+    assert client.get(location, headers=login(client, "student-b")).status_code == 404
+    assert client.get(location, headers=login(client, "teacher-b")).status_code == 404
+    assert client.get(location, headers=login(client, "teacher-a")).status_code == 200
+    assert client.get(location, headers=login(client, "operator")).status_code == 200
+    assert client.get("/jobs", headers=login(client, "student-b")).get_json() == []
+
+
+def test_job_list_is_newest_first_and_paginated(client, two_classes, good_submission):
+    student = login(client, "student-a")
+    ids = [upload(client, student, good_submission + b"\n" * i).get_json()["id"] for i in range(3)]
+    page = client.get("/jobs?page=1&page_size=2", headers=student)
+    assert [job["id"] for job in page.get_json()] == [ids[2], ids[1]]
+    assert '"total": 3' in page.headers["X-Pagination"]
+
+
+def test_unknown_challenge_is_404(client, two_classes, good_submission):
+    response = client.post(
+        "/jobs", headers=login(client, "student-a"),
+        data={"file": (io.BytesIO(good_submission), "p.csv"), "challenge": "no-such-challenge"},
+    )  # fmt: skip
+    assert response.status_code == 404
+
+
+def test_score_history_lists_finished_jobs_per_challenge(client, two_classes, good_submission):
+    student = login(client, "student-a")
+    for data in (good_submission, b"Id,Probability\n1,0.5\n", good_submission + b"\n"):
+        wait_until_done(client, student, upload(client, student, data).headers["Location"])
+    history = client.get("/scores", headers=student).get_json()
+    assert [h["challenge"] for h in history] == ["gmsc"]
+    assert len(history[0]["scores"]) == 2  # the invalid file has no score
+    assert history[0]["best_public_score"] == pytest.approx(history[0]["scores"][0]["public_score"])
+    assert all(entry["private_score"] is None for entry in history[0]["scores"])

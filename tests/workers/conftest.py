@@ -1,0 +1,90 @@
+"""A real Redis, real SQL store and real worker processes, as in a deployment."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from service import create_app
+from service.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Deployment:
+    """An API app and the worker processes sharing its store, Redis and queue."""
+
+    def __init__(self, tmp_path: Path, redis_url: str, answer_key_path: Path, database_url: str):
+        instance = tmp_path / "instance"
+        self.settings = {
+            "instance_path": instance,
+            "answer_key_path": answer_key_path,
+            "redis_url": redis_url,
+            "database_url": database_url or f"sqlite:///{instance / 'grader.db'}",
+            "queue_name": f"grading-{uuid.uuid4().hex[:8]}",  # no job of another test can reach us
+            "worker_heartbeat_seconds": 1,
+            "worker_maintenance_seconds": 2,
+            "requeue_after_seconds": 1,
+        }
+        self.app = create_app(self.settings)
+        self.workers: list[subprocess.Popen] = []
+        self.logs = tmp_path / "workers.log"
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in Settings().env_names}
+        env.update({name.upper(): str(value) for name, value in self.settings.items()})
+        return env
+
+    def start_worker(self, *command: str) -> subprocess.Popen:
+        command = command or ("-m", "workers")
+        log = self.logs.open("a")
+        worker = subprocess.Popen(
+            [sys.executable, *command], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        self.workers.append(worker)
+        return worker
+
+    def stop_workers(self) -> None:
+        for worker in self.workers:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+        self.workers.clear()
+
+    def flask(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "api.py", *args], cwd=ROOT, env=self.env,
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def deployment(tmp_path, redis_url, answer_key_path):
+    """SQLite by default; the PostgreSQL of TEST_DATABASE_URL when set (CI)."""
+    database_url = os.environ.get("TEST_DATABASE_URL", "")
+    if database_url:
+        from tests.store.conftest import _drop_everything
+
+        _drop_everything(database_url)
+    deployed = Deployment(tmp_path, redis_url, answer_key_path, database_url)
+    yield deployed
+    deployed.stop_workers()
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.1, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"{message} not reached within {timeout} s")

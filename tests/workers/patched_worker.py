@@ -1,0 +1,31 @@
+"""A real grading worker with its scoring slowed or broken, for failure tests.
+
+python tests/workers/patched_worker.py slow SECONDS [--fork]   # time to kill it mid-job
+python tests/workers/patched_worker.py crash [--fork]          # every job raises
+"""
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import service.grading as grading  # noqa: E402
+
+real_score_submission = grading.score_submission
+
+
+def slow_score_submission(data, key, **options):
+    time.sleep(float(sys.argv[2]))
+    return real_score_submission(data, key, **options)
+
+
+def crashing_score_submission(data, key, **options):
+    raise RuntimeError("the disk is on fire")
+
+
+grading.score_submission = {"slow": slow_score_submission, "crash": crashing_score_submission}[sys.argv[1]]
+
+from workers.__main__ import main  # noqa: E402
+
+main(["--fork"] if "--fork" in sys.argv else [])

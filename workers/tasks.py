@@ -1,0 +1,32 @@
+"""The rq job functions. A job carries only a submission id; the store has the rest."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service import create_app
+from service.grading import fail_submission, run_grading
+
+_app: Flask | None = None
+
+
+def worker_app() -> Flask:
+    """The app of this worker process, made once: its answer keys stay loaded between jobs."""
+    global _app
+    if _app is None:
+        _app = create_app()
+    return _app
+
+
+def grade(submission_id: int) -> None:
+    """Grade submission `submission_id` and record its scores or problems."""
+    with worker_app().app_context():
+        run_grading(submission_id)
+
+
+def on_failure(job, connection, exc_type, exc_value, traceback) -> None:
+    """rq's failure callback: once no retry is left, the submission is failed with a reason."""
+    if job.retries_left:
+        return  # rq runs it again
+    with worker_app().app_context():
+        fail_submission(job.args[0], f"grading failed on the server ({exc_type.__name__}); not counted")
