@@ -10,8 +10,9 @@ from flask import Flask
 from .auth import init_auth
 from .cli import register_commands
 from .config import Settings, load_settings
-from .extensions import api, db, limiter
+from .extensions import api, db
 from .grading import requeue_lost_submissions
+from .limits import init_limits
 from .problems import register_error_handlers
 from .queue import grading_queue, init_queue
 from .redis_client import init_redis
@@ -30,7 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_queue(app, settings)
     init_auth(app, settings)
     api.init_app(app)
-    limiter.init_app(app)
+    init_limits(app, settings)
     register_error_handlers(app)
     register_blueprints(api)
     register_commands(app)
@@ -49,8 +50,6 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": settings.sqlalchemy_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": settings.max_upload_bytes,
-        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
-        "RATELIMIT_HEADERS_ENABLED": True,
         "API_TITLE": "Grading service",
         "API_VERSION": "1",
         "OPENAPI_VERSION": "3.1.0",

@@ -7,11 +7,13 @@ from functools import wraps
 
 from flask import Flask
 from flask_jwt_extended import create_access_token, create_refresh_token, current_user, verify_jwt_in_request
+from flask_jwt_extended.exceptions import CSRFError
 from sqlalchemy import select
 
 from .config import Settings
-from .errors import Forbidden
+from .errors import Forbidden, Unauthorized
 from .extensions import db, jwt
+from .limits import check_login_allowed, record_login_failure
 from .models import Role, User
 from .problems import problem
 from .revocation import is_revoked
@@ -23,9 +25,27 @@ def init_auth(app: Flask, settings: Settings) -> None:
         JWT_SECRET_KEY=jwt_secret(settings),
         JWT_ACCESS_TOKEN_EXPIRES=timedelta(minutes=settings.jwt_access_token_minutes),
         JWT_REFRESH_TOKEN_EXPIRES=timedelta(days=settings.jwt_refresh_token_days),
-        JWT_TOKEN_LOCATION=["headers"],
+        # API clients send a bearer header (tried first, no CSRF token needed); the web pages
+        # keep the access token in an HttpOnly cookie, and every state-changing request signed
+        # in by that cookie must echo its CSRF token (header or form field): a double submit.
+        JWT_TOKEN_LOCATION=["headers", "cookies"],
+        JWT_COOKIE_CSRF_PROTECT=True,
+        JWT_CSRF_CHECK_FORM=True,
+        JWT_COOKIE_SECURE=settings.web_cookie_secure,
+        JWT_COOKIE_SAMESITE="Lax",
     )
     jwt.init_app(app)
+    app.register_error_handler(CSRFError, _csrf_refused)  # after init_app, which registers its own
+
+
+def sign_in(username: str, password: str) -> dict:
+    """Tokens for valid credentials; failures are counted, and repeated ones throttled, then locked."""
+    check_login_allowed(username)
+    user = authenticate(username, password)
+    if user is None:
+        record_login_failure(username)
+        raise Unauthorized("wrong username or password")
+    return issue_tokens(user)
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -73,6 +93,15 @@ def _load_user(_header, payload) -> User | None:
 @jwt.token_in_blocklist_loader
 def _token_revoked(_header, payload) -> bool:
     return is_revoked(payload["jti"])
+
+
+def _csrf_refused(_error):
+    return problem(
+        403,
+        "Forbidden",
+        "missing or wrong CSRF token: a request signed in by cookie sends the csrf_access_token "
+        "cookie's value as the X-CSRF-TOKEN header (or the csrf_token form field)",
+    )
 
 
 def _unauthorized(detail: str):

@@ -126,5 +126,7 @@ def requeue(older_than: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (tenants_cli, users_cli, roster_cli, jobs_cli):
+    from .cli_results import challenges_cli, scores_cli  # imported late: it reuses this module's helpers
+
+    for group in (tenants_cli, users_cli, roster_cli, jobs_cli, scores_cli, challenges_cli):
         app.cli.add_command(group)

@@ -28,7 +28,14 @@ class Settings:
     answer_key_path: Path = PROJECT_ROOT / "test2.csv"
     max_upload_bytes: int = 32 * 1024 * 1024
     submit_rate_limit: str = "120 per minute"
-    ratelimit_storage_uri: str = "memory://"
+    login_rate_limit: str = "30 per minute"
+    jobs_rate_limit: str = "30 per minute"
+    default_rate_limit: str = "600 per minute"
+    ratelimit_storage_uri: str = ""
+    trusted_proxies: int = 0
+    daily_submission_quota: int = 5
+    login_failure_limits: str = "3 per minute;5 per 15 minutes"
+    login_address_failure_limit: str = "50 per 15 minutes"
     gmsc_train: str = ""
     instance_path: Path = PROJECT_ROOT / "instance"
     database_url: str = ""
@@ -36,6 +43,7 @@ class Settings:
     jwt_secret_key: str = ""
     jwt_access_token_minutes: int = 60
     jwt_refresh_token_days: int = 14
+    web_cookie_secure: bool = False
     queue_name: str = "grading"
     job_timeout_seconds: int = 60
     job_retries: int = 2
@@ -46,6 +54,15 @@ class Settings:
     @property
     def env_names(self) -> dict[str, str]:
         return {f.name.upper(): f.name for f in fields(self)}
+
+    @property
+    def limiter_storage_uri(self) -> str:
+        """Where rate-limit counters live: shared Redis when there is one, else this process."""
+        if self.ratelimit_storage_uri:
+            return self.ratelimit_storage_uri
+        if self.redis_url.startswith("unix://"):
+            return "redis+unix://" + self.redis_url[len("unix://") :]
+        return self.redis_url or "memory://"
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -67,8 +84,8 @@ def _coerce(name: str, raw: str, default: Any) -> Any:
             value = int(raw)
         except ValueError as exc:
             raise ConfigError(f"{name.upper()} must be a whole number, got {raw!r}") from exc
-        if value <= 0:
-            raise ConfigError(f"{name.upper()} must be positive, got {value}")
+        if value < 0:
+            raise ConfigError(f"{name.upper()} must not be negative, got {value}")
         return value
     if isinstance(default, Path):
         path = Path(raw).expanduser()

@@ -9,10 +9,11 @@ class ServiceError(Exception):
     status = 400
     title = "Bad Request"
 
-    def __init__(self, detail: str, **extra):
+    def __init__(self, detail: str, headers: dict[str, str] | None = None, **extra):
         super().__init__(detail)
         self.detail = detail
-        self.extra = extra
+        self.headers = headers or {}
+        self.extra = extra  # more members of the problem body
 
 
 class InvalidInput(ServiceError):

@@ -2,13 +2,14 @@
 
 import sqlite3
 
+from flask import current_app
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import DeclarativeBase
 
+from .identity import signed_in_user_or_address
 from .problems import ProblemApi
 
 
@@ -19,8 +20,12 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 jwt = JWTManager()
 api = ProblemApi()
-# Per client address by default; routes that know the signed-in user key on it instead.
-limiter = Limiter(key_func=get_remote_address)
+# Signed-in requests count against their user, others against the client address. The
+# default limit is read per request, so each app (and test) has its own setting.
+limiter = Limiter(
+    key_func=signed_in_user_or_address,
+    default_limits=[lambda: current_app.config["SETTINGS"].default_rate_limit],
+)
 
 
 @event.listens_for(Engine, "connect")

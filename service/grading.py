@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from .extensions import db
 from .models import Challenge, Submission, SubmissionStatus, utcnow
+from .quotas import refund_slot
 from .scoring import (
     AnswerKey,
     AnswerKeyError,
@@ -85,6 +86,8 @@ def _close(submission_id: int, status: SubmissionStatus, **values) -> bool:
         .where(Submission.id == submission_id, Submission.status.in_(OPEN_STATES))
         .values(status=status, finished_at=utcnow(), progress=1.0, **values)
     ).rowcount
+    if closed and status is SubmissionStatus.FAILED:
+        refund_slot(submission_id)  # an invalid file or a platform failure costs no slot
     db.session.commit()
     return bool(closed)
 

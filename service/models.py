@@ -7,7 +7,7 @@ a worker on any machine can grade it from its id alone.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,6 +38,8 @@ class Tenant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Scored submissions per student, challenge and UTC day; None: the service's default.
+    daily_quota: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -70,9 +72,18 @@ class Challenge(db.Model):
     answer_key_path: Mapped[str | None] = mapped_column(String(500))
     # Until the teacher reveals it, students see public scores only, as on Kaggle.
     private_revealed_at: Mapped[datetime | None]
+    # Private scores are also revealed once the deadline (UTC) has passed.
+    deadline: Mapped[datetime | None]
+    # None: the tenant's quota, else the service's default.
+    daily_quota: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tenant: Mapped[Tenant] = relationship()
+
+    @property
+    def private_revealed(self) -> bool:
+        """Whether students may see private scores: revealed by hand, or the deadline passed."""
+        return self.private_revealed_at is not None or (self.deadline is not None and self.deadline <= utcnow())
 
 
 class Submission(db.Model):
@@ -94,8 +105,12 @@ class Submission(db.Model):
     progress: Mapped[float] = mapped_column(default=0.0)
     attempts: Mapped[int] = mapped_column(default=0)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # The UTC day whose quota this submission spent (None once given back).
+    quota_day: Mapped[date | None]
     public_score: Mapped[float | None]
     private_score: Mapped[float | None]
+    # Chosen by the student for the private leaderboard (Kaggle's "final submissions").
+    final_selected: Mapped[bool] = mapped_column(default=False)
     problems: Mapped[list | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -104,6 +119,33 @@ class Submission(db.Model):
 
     user: Mapped[User] = relationship()
     challenge: Mapped[Challenge] = relationship()
+
+
+class QuotaUsage(db.Model):
+    """Slots a student spent on a challenge on one UTC day; raised only by a conditional UPDATE."""
+
+    __tablename__ = "quota_usage"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    used: Mapped[int] = mapped_column(default=0)
+
+
+class QuotaGrant(db.Model):
+    """Extra submissions a teacher granted one student for one day (an accommodation)."""
+
+    __tablename__ = "quota_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    day: Mapped[date]
+    extra: Mapped[int]
+    reason: Mapped[str | None] = mapped_column(String(500))
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RevokedToken(db.Model):

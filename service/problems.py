@@ -80,7 +80,9 @@ def answer_key_problem(error: AnswerKeyError) -> Response:
 
 
 def service_problem(error: ServiceError) -> Response:
-    return problem(error.status, error.title, error.detail, **error.extra)
+    response = problem(error.status, error.title, error.detail, **error.extra)
+    response.headers.update(error.headers)
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:

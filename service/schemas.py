@@ -42,6 +42,7 @@ class ProblemSchema(Schema):
 class HealthSchema(Schema):
     status = fields.String(metadata={"example": "ok"})
     answer_key = fields.Dict(metadata={"description": "whether the default answer key loads"})
+    redis = fields.String(metadata={"description": "present when REDIS_URL is set: ok or unreachable"})
 
 
 class LoginSchema(Schema):
@@ -112,6 +113,8 @@ class ChallengeSchema(Schema):
     title = fields.String()
     metric = fields.String()
     tenant = fields.Function(lambda challenge: challenge.tenant.slug)
+    deadline = fields.DateTime(allow_none=True, metadata={"description": "UTC; private scores show from then"})
+    private_revealed = fields.Boolean(metadata={"description": "whether students see private scores"})
 
 
 class JobUploadSchema(Schema):
@@ -168,3 +171,36 @@ class ScoreHistorySchema(Schema):
     challenge = fields.String()
     best_public_score = fields.Float(allow_none=True)
     scores = fields.List(fields.Nested(ScoreEntrySchema))
+
+
+class ChallengeQuerySchema(Schema):
+    challenge = fields.String(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
+
+
+class QuotaSchema(Schema):
+    challenge = fields.String()
+    limit = fields.Integer()
+    used = fields.Integer()
+    remaining = fields.Integer()
+    resets_at = fields.DateTime(metadata={"description": "the next UTC midnight"})
+
+
+class QuotaSettingSchema(Schema):
+    challenge = fields.String(load_default=None, metadata={"description": "a challenge slug; none: the class"})
+    daily_quota = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0, max=1000))
+
+
+class ExtraSubmissionsSchema(Schema):
+    extra = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
+    reason = fields.String(load_default=None, validate=validate.Length(max=500))
+    challenge = fields.String(load_default=None)
+
+
+class QuotaGrantSchema(Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    day = fields.Date()
+    extra = fields.Integer()
+    reason = fields.String(allow_none=True)
+    granted_by_id = fields.Integer()
+    granted_at = fields.DateTime()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask_jwt_extended import current_user
+from flask import request
+from flask_jwt_extended import current_user, verify_jwt_in_request
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
@@ -12,6 +13,7 @@ from .errors import NotFound, ServiceError
 from .extensions import db
 from .models import Challenge, Role, Submission, SubmissionStatus, User
 from .queue import grading_queue
+from .quotas import quota_headers, quota_status, reserve_slot
 from .scoring import require_text
 from .tenancy import scoped
 
@@ -45,9 +47,14 @@ def accept_submission(
         earlier = _by_idempotency_key(user, idempotency_key)
         if earlier is not None:
             return _same_file_or_refuse(earlier, digest), False
+    resent = _earlier_result_of_same_file(user, challenge, digest)
+    if resent is not None:
+        return resent, False  # the same file again: its result, and no slot spent
+    quota_day = reserve_slot(user, challenge)
     submission = Submission(
         tenant_id=user.tenant_id, user_id=user.id, challenge_id=challenge.id, filename=filename[:255],
         content=content, sha256=digest, size_bytes=len(content), idempotency_key=idempotency_key,
+        quota_day=quota_day,
     )  # fmt: skip
     db.session.add(submission)
     try:
@@ -57,6 +64,17 @@ def accept_submission(
         return _same_file_or_refuse(_by_idempotency_key(user, idempotency_key), digest), False
     grading_queue().enqueue(submission.id)
     return submission, True
+
+
+def _earlier_result_of_same_file(user: User, challenge: Challenge, digest: str) -> Submission | None:
+    """An earlier submission of these exact bytes, unless the platform failed it (then it is regraded)."""
+    platform_failure = (Submission.status == SubmissionStatus.FAILED) & Submission.problems.is_(None)
+    return db.session.scalar(
+        select(Submission)
+        .where(Submission.user_id == user.id, Submission.challenge_id == challenge.id, Submission.sha256 == digest)
+        .where(~platform_failure)
+        .order_by(Submission.id)
+    )
 
 
 def _by_idempotency_key(user: User, key: str) -> Submission | None:
@@ -69,6 +87,19 @@ def _same_file_or_refuse(earlier: Submission, digest: str) -> Submission:
     if earlier.sha256 != digest:
         raise IdempotencyConflict("this Idempotency-Key was used for a different file; use a new key")
     return earlier
+
+
+def with_quota_headers(response):
+    """Add the signed-in student's quota for the requested challenge, when there is one to tell."""
+    try:
+        verify_jwt_in_request(optional=True)
+        if current_user is None or current_user.tenant_id is None:
+            return response
+        slug = request.form.get("challenge") or request.args.get("challenge")
+        response.headers.update(quota_headers(quota_status(current_user, challenge_for(current_user, slug))))
+    except Exception:  # noqa: BLE001 - a refused request (bad token, unknown challenge) has no quota to tell
+        db.session.rollback()
+    return response
 
 
 def visible_submissions() -> Select:
@@ -87,7 +118,7 @@ def get_visible_submission(submission_id: int) -> Submission:
 
 
 def may_see_private_score(submission: Submission) -> bool:
-    return current_user.role is not Role.STUDENT or submission.challenge.private_revealed_at is not None
+    return current_user.role is not Role.STUDENT or submission.challenge.private_revealed
 
 
 def score_history() -> list[dict]:

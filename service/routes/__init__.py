@@ -2,9 +2,24 @@
 
 from flask_smorest import Api
 
-from . import admin, auth, challenges, health, jobs, scores, submit
+from . import (
+    admin,
+    auth,
+    challenges,
+    curves,
+    export,
+    health,
+    jobs,
+    leaderboard,
+    quota,
+    reveal,
+    scores,
+    submit,
+)
 
 
 def register_blueprints(api: Api) -> None:
-    for module in (submit, auth, jobs, scores, challenges, admin, health):
+    for module in (submit, auth, jobs, quota, scores, challenges, admin, health):
+        api.register_blueprint(module.blp)
+    for module in (leaderboard, curves, export, reveal):
         api.register_blueprint(module.blp)

@@ -2,10 +2,12 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
-from ..auth import authenticate, issue_tokens
-from ..errors import Unauthorized
+from ..auth import issue_tokens, sign_in
+from ..extensions import limiter
+from ..limits import setting
 from ..revocation import revoke
 from ..schemas import LoginSchema, ProblemSchema, TokensSchema, UserSchema
 
@@ -19,15 +21,15 @@ blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
 
 @blp.route("/login")
 class Login(MethodView):
+    decorators = [limiter.limit(setting("login_rate_limit"), key_func=get_remote_address)]
+
     @blp.arguments(LoginSchema, location="json_or_form", error_status_code=400)
     @blp.response(200, TokensSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="wrong username or password")
+    @blp.alt_response(429, schema=ProblemSchema, description="too many attempts: see Retry-After")
     def post(self, credentials):
         """Exchange a username and password for an access token and a refresh token."""
-        user = authenticate(credentials["username"], credentials["password"])
-        if user is None:
-            raise Unauthorized("wrong username or password")
-        return issue_tokens(user)
+        return sign_in(credentials["username"], credentials["password"])
 
 
 @blp.route("/refresh")

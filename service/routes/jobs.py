@@ -5,10 +5,17 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint, Page
 
-from ..extensions import db
+from ..extensions import db, limiter
+from ..limits import setting
 from ..models import Submission
 from ..schemas import IdempotencyHeaderSchema, JobFormSchema, JobSchema, JobUploadSchema, ProblemSchema
-from ..submissions import accept_submission, challenge_for, get_visible_submission, visible_submissions
+from ..submissions import (
+    accept_submission,
+    challenge_for,
+    get_visible_submission,
+    visible_submissions,
+    with_quota_headers,
+)
 
 blp = Blueprint("jobs", __name__, description="Queue a submission and follow its grading")
 
@@ -26,9 +33,15 @@ class SQLPage(Page):
         return db.session.scalars(self.collection.offset(params.first_item).limit(params.page_size)).all()
 
 
+@blp.after_request
+def add_quota_headers(response):
+    """Every /jobs answer, refusals included, says how many submissions are left today."""
+    return with_quota_headers(response)
+
+
 @blp.route("/jobs")
 class Jobs(MethodView):
-    decorators = [jwt_required()]
+    decorators = [jwt_required(), limiter.limit(setting("jobs_rate_limit"), methods=["POST"])]
 
     @blp.arguments(JobUploadSchema, location="files", error_status_code=400)
     @blp.arguments(JobFormSchema, location="form", error_status_code=400)

@@ -1,23 +1,20 @@
 """POST /submit: the classroom check. Scores at once, no sign-in, limited per address."""
 
-from flask import current_app
 from flask.views import MethodView
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
 from ..extensions import limiter
 from ..grading import grade_upload
+from ..limits import setting
 from ..schemas import ProblemSchema, ScoreSchema, SubmissionFileSchema
 
 blp = Blueprint("submit", __name__, description="Score a submission at once, without signing in")
 
 
-def _submit_rate_limit() -> str:
-    return current_app.config["SETTINGS"].submit_rate_limit
-
-
 @blp.route("/submit")
 class Submit(MethodView):
-    decorators = [limiter.limit(_submit_rate_limit)]
+    decorators = [limiter.limit(setting("submit_rate_limit"), key_func=get_remote_address)]
 
     @blp.arguments(SubmissionFileSchema, location="files", error_status_code=400)
     @blp.response(200, ScoreSchema)

@@ -60,6 +60,23 @@ class Deployment:
             worker.wait(timeout=10)
         self.workers.clear()
 
+    def start_api(self) -> str:
+        """Another API process (`flask run`) on a free port; answers its URL once it is up."""
+        import requests
+
+        from tests.test_classroom_check import free_port
+
+        port = free_port()
+        log = self.logs.open("a")
+        api = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "api.py", "run", "--port", str(port)], cwd=ROOT, env=self.env,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        self.workers.append(api)
+        url = f"http://127.0.0.1:{port}"
+        wait_for(lambda: _answers(requests, f"{url}/health"), 30, message=f"API on {url}")
+        return url
+
     def flask(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "flask", "--app", "api.py", *args], cwd=ROOT, env=self.env,
@@ -67,10 +84,7 @@ class Deployment:
         )  # fmt: skip
 
 
-@pytest.fixture
-def deployment(tmp_path, redis_url, answer_key_path):
-    """SQLite by default; the PostgreSQL of TEST_DATABASE_URL when set (CI)."""
-    database_url = os.environ.get("TEST_DATABASE_URL", "")
+def _deploy(tmp_path, redis_url, answer_key_path, database_url: str):
     if database_url:
         from tests.store.conftest import _drop_everything
 
@@ -78,6 +92,32 @@ def deployment(tmp_path, redis_url, answer_key_path):
     deployed = Deployment(tmp_path, redis_url, answer_key_path, database_url)
     yield deployed
     deployed.stop_workers()
+
+
+@pytest.fixture
+def deployment(tmp_path, redis_url, answer_key_path):
+    """SQLite by default; the PostgreSQL of TEST_DATABASE_URL when set (CI)."""
+    yield from _deploy(tmp_path, redis_url, answer_key_path, os.environ.get("TEST_DATABASE_URL", ""))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def deployment_on_each_store(request, tmp_path, redis_url, answer_key_path):
+    """The same deployment on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    database_url = ""
+    if request.param == "postgresql":
+        database_url = os.environ.get("TEST_DATABASE_URL", "")
+        if not database_url:
+            if os.environ.get("CI"):
+                pytest.fail("CI must run the PostgreSQL variant: set TEST_DATABASE_URL")
+            pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
+    yield from _deploy(tmp_path, redis_url, answer_key_path, database_url)
+
+
+def _answers(requests, url: str) -> bool:
+    try:
+        return requests.get(url, timeout=1).ok
+    except requests.ConnectionError:
+        return False
 
 
 def wait_for(predicate, timeout: float, interval: float = 0.1, message: str = "condition"):

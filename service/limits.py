@@ -1,0 +1,98 @@
+"""Rate limits: who a request counts against, and the login throttle.
+
+Counters live in the limiter's storage: Redis when configured (shared by every API
+process), this process's memory otherwise or while Redis is unreachable.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, current_app
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from limits import parse_many
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Settings
+from .errors import ServiceError
+from .extensions import limiter
+from .problems import problem
+
+log = logging.getLogger(__name__)
+
+
+class TooManyAttempts(ServiceError):
+    status, title = 429, "Too Many Requests"
+
+
+def init_limits(app: Flask, settings: Settings) -> None:
+    if settings.trusted_proxies:
+        # Only addresses appended by our own proxies count: a client-sent
+        # X-Forwarded-For cannot pick the address its requests are counted against.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
+    app.config.update(
+        RATELIMIT_STORAGE_URI=settings.limiter_storage_uri,
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        if settings.limiter_storage_uri.startswith("redis")
+        else {},
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_HEADERS_ENABLED=True,
+        # flask-limiter would put its window's Retry-After on every answer, overriding a
+        # shorter one of ours; Retry-After is set on 429 answers only (below).
+        RATELIMIT_HEADER_RETRY_AFTER="X-RateLimit-Retry-After",
+    )
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
+
+
+def _rate_limited(error: RateLimitExceeded):
+    window = limiter.current_limit
+    retry_after = max(1, int(window.reset_at - time.time())) if window else 60
+    response = problem(
+        429, "Too Many Requests", f"rate limit of {error.description} exceeded; retry in {retry_after} s"
+    )
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def setting(name: str):
+    """A limit string read from the settings at request time, for `limiter.limit`."""
+    return lambda: getattr(current_app.config["SETTINGS"], name)
+
+
+def check_login_allowed(username: str) -> None:
+    """Refuse a sign-in attempt while this username (from this address) or this address is locked."""
+    for item, identity in _login_limits(username):
+        if not _counter_call("test", item, identity, default=True):
+            reset_at, _ = limiter.limiter.get_window_stats(item, *identity)
+            retry_after = max(1, int(reset_at - time.time()) + 1)
+            raise TooManyAttempts(
+                f"too many failed sign-ins; try again in {retry_after} s",
+                headers={"Retry-After": str(retry_after)},
+            )
+
+
+def record_login_failure(username: str) -> None:
+    for item, identity in _login_limits(username):
+        _counter_call("hit", item, identity, default=True)
+
+
+def _counter_call(method: str, item, identity, default):
+    # A counter store that just went away must not turn sign-in into a 500: the
+    # limiter notices and falls back to memory on its next check.
+    try:
+        return getattr(limiter.limiter, method)(item, *identity)
+    except Exception:  # noqa: BLE001
+        log.warning("rate-limit storage unavailable for the login throttle", exc_info=True)
+        return default
+
+
+def _login_limits(username: str):
+    settings = current_app.config["SETTINGS"]
+    address = get_remote_address()
+    for item in parse_many(settings.login_failure_limits):
+        yield item, ("login-failure", username.lower(), address)
+    for item in parse_many(settings.login_address_failure_limit):
+        yield item, ("login-failure-address", address)

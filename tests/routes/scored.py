@@ -1,0 +1,48 @@
+"""Submissions with chosen scores and times, written straight to the store for ranking tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from service.extensions import db
+from service.models import Challenge, Submission, SubmissionStatus, User
+
+START = datetime(2025, 3, 1, 9, 0)
+
+
+def add_scored(
+    app,
+    username: str,
+    public: float | None,
+    private: float | None,
+    minute: int = 0,
+    status: str = "finished",
+    filename: str = "predictions.csv",
+    selected: bool = False,
+) -> int:
+    """A submission of `username` made `minute` minutes after START; answers its id."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        challenge = db.session.scalar(
+            select(Challenge).where(Challenge.tenant_id == user.tenant_id).order_by(Challenge.id)
+        )
+        submission = Submission(
+            tenant_id=user.tenant_id, user_id=user.id, challenge_id=challenge.id, filename=filename,
+            content=b"", sha256=f"{username}-{minute}-{public}", size_bytes=0, status=SubmissionStatus(status),
+            public_score=public, private_score=private, created_at=START + timedelta(minutes=minute),
+            final_selected=selected,
+        )  # fmt: skip
+        db.session.add(submission)
+        db.session.commit()
+        return submission.id
+
+
+def challenge_id(app, tenant: str = "class-a") -> int:
+    from service.models import Tenant
+
+    with app.app_context():
+        return db.session.scalar(
+            select(Challenge.id).join(Tenant).where(Tenant.slug == tenant).order_by(Challenge.id)
+        )
