@@ -15,7 +15,7 @@ from rq.job import Job
 
 from .config import Settings
 
-JOB_FUNCTION = "workers.tasks.grade"
+JOB_FUNCTION = "workers.tasks.score_submission"
 FAILURE_CALLBACK = "workers.tasks.on_failure"
 log = logging.getLogger(__name__)
 

@@ -117,14 +117,6 @@ class ChallengeSchema(Schema):
     private_revealed = fields.Boolean(metadata={"description": "whether students see private scores"})
 
 
-class JobUploadSchema(Schema):
-    file = Upload(
-        required=True,
-        metadata={"description": "the predictions as CSV: header Id,Probability, one row per Id"},
-        error_messages={"required": "attach the CSV as the multipart form field 'file'"},
-    )
-
-
 class JobFormSchema(Schema):
     challenge = fields.String(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
 

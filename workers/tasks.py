@@ -18,7 +18,7 @@ def worker_app() -> Flask:
     return _app
 
 
-def grade(submission_id: int) -> None:
+def score_submission(submission_id: int) -> None:
     """Grade submission `submission_id` and record its scores or problems."""
     with worker_app().app_context():
         run_grading(submission_id)

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint, Page
 from ..extensions import db, limiter
 from ..limits import setting
 from ..models import Submission
-from ..schemas import IdempotencyHeaderSchema, JobFormSchema, JobSchema, JobUploadSchema, ProblemSchema
+from ..schemas import IdempotencyHeaderSchema, JobFormSchema, JobSchema, ProblemSchema, SubmissionFileSchema
 from ..submissions import (
     accept_submission,
     challenge_for,
@@ -43,7 +43,7 @@ def add_quota_headers(response):
 class Jobs(MethodView):
     decorators = [jwt_required(), limiter.limit(setting("jobs_rate_limit"), methods=["POST"])]
 
-    @blp.arguments(JobUploadSchema, location="files", error_status_code=400)
+    @blp.arguments(SubmissionFileSchema, location="files", error_status_code=400)
     @blp.arguments(JobFormSchema, location="form", error_status_code=400)
     @blp.arguments(IdempotencyHeaderSchema, location="headers", error_status_code=400)
     @blp.response(202, JobSchema)
