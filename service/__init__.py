@@ -11,10 +11,9 @@ from .auth import init_auth
 from .cli import register_commands
 from .config import Settings, load_settings
 from .extensions import api, db
-from .grading import requeue_lost_submissions
 from .limits import init_limits
 from .problems import register_error_handlers
-from .queue import grading_queue, init_queue
+from .queue import init_queue
 from .redis_client import init_redis
 from .routes import register_blueprints
 
@@ -38,9 +37,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         # No manual step on a fresh clone: missing tables are created at start.
         db.create_all()
-        if "redis" not in app.extensions:
-            # In-process jobs died with the previous process: grade what they left open.
-            requeue_lost_submissions(grading_queue(), older_than_seconds=0)
     return app
 
 

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from .errors import Conflict, InvalidInput, NotFound
 from .extensions import db
-from .models import Challenge, Role, Tenant, User
+from .models import Challenge, Role, Tenant, User, utcnow
 from .security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, generate_password, hash_password
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}")
+EMAIL = re.compile(r"[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]{1,189}\.[A-Za-z]{2,63}")
 DEFAULT_CHALLENGE = ("gmsc", "Give Me Some Credit")
 
 
@@ -57,6 +58,8 @@ def _new_user(username: str, password: str, tenant: Tenant | None, role: Role, e
             f"{username!r}: a username is 2-64 letters, digits or . _ @ -, starting alphanumeric"
         )
     check_password_rules(password)
+    if email and not EMAIL.fullmatch(email):
+        raise InvalidInput(f"{email!r} is not an email address")
     if role is not Role.ADMIN and tenant is None:
         raise InvalidInput("students and teachers belong to a tenant")
     return User(
@@ -95,7 +98,10 @@ def import_roster(roster: bytes, tenant: Tenant, may_generate: bool = True) -> l
         text = roster.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("the roster is not UTF-8 text") from None
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise InvalidInput(f"the roster is not valid CSV: {exc}") from None
     if rows and [c.strip().lower() for c in rows[0][:2]] == ["username", "email"]:
         rows = rows[1:]
     if not rows:
@@ -128,10 +134,14 @@ def import_roster(roster: bytes, tenant: Tenant, may_generate: bool = True) -> l
 
 
 def reset_password(user: User, password: str | None = None) -> str:
-    """Set `password`, or a generated one; returns it so the teacher can hand it over."""
+    """Set `password`, or a generated one; returns it so the teacher can hand it over.
+
+    Tokens issued before the reset stop working: whoever knew the old password is out.
+    """
     new_password = password or generate_password()
     check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
+    user.tokens_valid_after = utcnow()
     db.session.commit()
     return new_password
 
@@ -139,4 +149,5 @@ def reset_password(user: User, password: str | None = None) -> str:
 def disable_user(user: User) -> None:
     """A disabled user can no longer sign in, and their tokens stop working at once."""
     user.disabled = True
+    user.tokens_valid_after = utcnow()
     db.session.commit()

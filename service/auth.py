@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from functools import wraps
 
 from flask import Flask
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from .config import Settings
 from .errors import Forbidden, Unauthorized
 from .extensions import db, jwt
-from .limits import check_login_allowed, record_login_failure
+from .limits import finish_login_attempt, start_login_attempt
 from .models import Role, User
 from .problems import problem
 from .revocation import is_revoked
@@ -40,10 +40,10 @@ def init_auth(app: Flask, settings: Settings) -> None:
 
 def sign_in(username: str, password: str) -> dict:
     """Tokens for valid credentials; failures are counted, and repeated ones throttled, then locked."""
-    check_login_allowed(username)
+    start_login_attempt(username)
     user = authenticate(username, password)
+    finish_login_attempt(username, succeeded=user is not None)
     if user is None:
-        record_login_failure(username)
         raise Unauthorized("wrong username or password")
     return issue_tokens(user)
 
@@ -87,7 +87,14 @@ def roles_required(*roles: Role):
 @jwt.user_lookup_loader
 def _load_user(_header, payload) -> User | None:
     user = db.session.get(User, int(payload["sub"]))
-    return None if user is None or user.disabled else user
+    if user is None or user.disabled:
+        return None
+    # `iat` has whole seconds: a token from the very second of a reset is given the benefit.
+    if user.tokens_valid_after and payload["iat"] < int(
+        user.tokens_valid_after.replace(tzinfo=UTC).timestamp()
+    ):
+        return None  # issued before a password reset or a disable
+    return user
 
 
 @jwt.token_in_blocklist_loader

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from pathlib import Path
 
@@ -101,18 +102,37 @@ def import_roster(roster_file: Path, tenant_slug: str, out: Path | None) -> None
     Passwords the roster leaves empty are generated and written to --out only.
     """
     tenant = accounts.tenant_by_slug(tenant_slug)
-    entries = accounts.import_roster(roster_file.read_bytes(), tenant, may_generate=out is not None)
-    generated = [e for e in entries if e.generated_password]
-    if generated:
-        with out.open("w", newline="") as handle:
+    # The password file is created (new, owner-only) before any student exists, so a
+    # file that cannot be written never leaves students whose passwords nobody has.
+    handle = _new_private_file(out) if out is not None else None
+    try:
+        entries = accounts.import_roster(roster_file.read_bytes(), tenant, may_generate=handle is not None)
+        generated = [e for e in entries if e.generated_password]
+        if handle is not None:
             writer = csv.writer(handle)
             writer.writerow(["username", "email", "password"])
             writer.writerows([e.username, e.email or "", e.generated_password] for e in generated)
-        out.chmod(0o600)
+    except BaseException:
+        if handle is not None:
+            handle.close()
+            out.unlink()
+        raise
+    if handle is not None:
+        handle.close()
     click.echo(
         f"imported {len(entries)} students into {tenant.slug}"
         + (f"; passwords in {out}" if generated else "")
     )
+
+
+def _new_private_file(path: Path):
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise click.ClickException(f"{path} exists already; name a new file for the passwords") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot create {path}: {exc.strerror}") from None
+    return os.fdopen(descriptor, "w", newline="")
 
 
 @jobs_cli.command("requeue")

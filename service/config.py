@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dotenv import dotenv_values
+from limits import parse_many
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +29,7 @@ class Settings:
     answer_key_path: Path = PROJECT_ROOT / "test2.csv"
     max_upload_bytes: int = 32 * 1024 * 1024
     submit_rate_limit: str = "120 per minute"
-    login_rate_limit: str = "30 per minute"
+    login_rate_limit: str = "120 per minute"  # a class behind one NAT signs in at once
     jobs_rate_limit: str = "30 per minute"
     default_rate_limit: str = "600 per minute"
     ratelimit_storage_uri: str = ""
@@ -115,4 +116,17 @@ def load_settings(
     settings = replace(defaults, **values)
     if overrides:
         settings = replace(settings, **dict(overrides))
+    _check_rate_limits(settings)
     return settings
+
+
+def _check_rate_limits(settings: Settings) -> None:
+    """A mistyped limit would otherwise switch the limit off, or fail every request."""
+    for name in ("submit_rate_limit", "login_rate_limit", "jobs_rate_limit", "default_rate_limit",
+                 "login_failure_limits", "login_address_failure_limit"):  # fmt: skip
+        try:
+            parse_many(getattr(settings, name))
+        except ValueError:
+            raise ConfigError(
+                f"{name.upper()}={getattr(settings, name)!r} is not a rate limit (e.g. '120 per minute')"
+            ) from None

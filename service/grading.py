@@ -29,7 +29,7 @@ LONG_FILE_BYTES = 5_000_000
 
 
 def default_answer_key() -> AnswerKey:
-    """The answer key of the default challenge, read once per process."""
+    """The answer key of the default challenge, read once per process (again if the file changes)."""
     return load_answer_key(current_app.config["SETTINGS"].answer_key_path)
 
 

@@ -62,21 +62,36 @@ def setting(name: str):
     return lambda: getattr(current_app.config["SETTINGS"], name)
 
 
-def check_login_allowed(username: str) -> None:
-    """Refuse a sign-in attempt while this username (from this address) or this address is locked."""
-    for item, identity in _login_limits(username):
+def start_login_attempt(username: str) -> None:
+    """Count a sign-in attempt for this username from this address, or refuse it while locked.
+
+    The attempt is counted before the password is checked, in one atomic step, so
+    parallel guesses cannot slip past the limit; a success clears the count. The
+    per-address limit counts failures only, so a class behind one NAT can sign in.
+    """
+    for item, identity in _pair_limits(username):
+        if not _counter_call("hit", item, identity, default=True):
+            _refuse(item, identity)
+    for item, identity in _address_limits():
         if not _counter_call("test", item, identity, default=True):
-            reset_at, _ = limiter.limiter.get_window_stats(item, *identity)
-            retry_after = max(1, int(reset_at - time.time()) + 1)
-            raise TooManyAttempts(
-                f"too many failed sign-ins; try again in {retry_after} s",
-                headers={"Retry-After": str(retry_after)},
-            )
+            _refuse(item, identity)
 
 
-def record_login_failure(username: str) -> None:
-    for item, identity in _login_limits(username):
-        _counter_call("hit", item, identity, default=True)
+def finish_login_attempt(username: str, succeeded: bool) -> None:
+    if succeeded:
+        for item, identity in _pair_limits(username):
+            _counter_call("clear", item, identity, default=None)
+    else:
+        for item, identity in _address_limits():
+            _counter_call("hit", item, identity, default=True)
+
+
+def _refuse(item, identity) -> None:
+    reset_at, _ = limiter.limiter.get_window_stats(item, *identity)
+    retry_after = max(1, int(reset_at - time.time()) + 1)
+    raise TooManyAttempts(
+        f"too many failed sign-ins; try again in {retry_after} s", headers={"Retry-After": str(retry_after)}
+    )
 
 
 def _counter_call(method: str, item, identity, default):
@@ -89,10 +104,13 @@ def _counter_call(method: str, item, identity, default):
         return default
 
 
-def _login_limits(username: str):
-    settings = current_app.config["SETTINGS"]
+def _pair_limits(username: str):
     address = get_remote_address()
-    for item in parse_many(settings.login_failure_limits):
-        yield item, ("login-failure", username.lower(), address)
-    for item in parse_many(settings.login_address_failure_limit):
+    for item in parse_many(current_app.config["SETTINGS"].login_failure_limits):
+        yield item, ("login-attempt", username.lower(), address)
+
+
+def _address_limits():
+    address = get_remote_address()
+    for item in parse_many(current_app.config["SETTINGS"].login_address_failure_limit):
         yield item, ("login-failure-address", address)

@@ -54,6 +54,8 @@ class User(db.Model):
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
     disabled: Mapped[bool] = mapped_column(default=False)
+    # Tokens issued before this (a password reset, a disable) are refused.
+    tokens_valid_after: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tenant: Mapped[Tenant | None] = relationship()

@@ -6,6 +6,7 @@ Either way a job carries only the submission's id; the store holds everything el
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
@@ -62,6 +63,18 @@ class InProcessGradingQueue:
         self.settings = settings
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="grading")
         self.pending: set[int] = set()
+        self._resumed = threading.Event()
+        # Jobs of an earlier process died with it. They are resumed by the process that
+        # serves requests, not by every `flask` command that builds the app.
+        app.before_request(self._resume_once)
+
+    def _resume_once(self) -> None:
+        if self._resumed.is_set():
+            return
+        self._resumed.set()
+        from .grading import requeue_lost_submissions
+
+        requeue_lost_submissions(self, older_than_seconds=0)
 
     def enqueue(self, submission_id: int) -> None:
         self.pending.add(submission_id)
@@ -72,18 +85,27 @@ class InProcessGradingQueue:
         return "queued" if submission_id in self.pending else None
 
     def _run(self, submission_id: int) -> None:
+        from .extensions import db
         from .grading import fail_submission, run_grading
 
         with self.app.app_context():
-            for attempt in range(1 + self.settings.job_retries):
+            try:
+                for attempt in range(1 + self.settings.job_retries):
+                    try:
+                        run_grading(submission_id)
+                        return
+                    except Exception:  # noqa: BLE001 - any platform fault: retry, then fail with a reason
+                        db.session.rollback()  # a failed flush leaves the session unusable
+                        log.exception("grading submission %s failed (attempt %s)", submission_id, attempt + 1)
                 try:
-                    run_grading(submission_id)
-                    self.pending.discard(submission_id)
-                    return
-                except Exception:  # noqa: BLE001 - any platform fault: retry, then fail with a reason
-                    log.exception("grading submission %s failed (attempt %s)", submission_id, attempt + 1)
-            fail_submission(submission_id, "grading failed on the server; the submission was not counted")
-        self.pending.discard(submission_id)
+                    fail_submission(
+                        submission_id, "grading failed on the server; the submission was not counted"
+                    )
+                except Exception:  # noqa: BLE001 - the store itself is down: start-up requeues it later
+                    db.session.rollback()
+                    log.exception("could not mark submission %s failed", submission_id)
+            finally:
+                self.pending.discard(submission_id)
 
 
 def init_queue(app: Flask, settings: Settings) -> None:

@@ -15,9 +15,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .errors import InvalidInput, ServiceError
+from .errors import InvalidInput, NotFound, ServiceError
 from .extensions import db
-from .models import Challenge, QuotaGrant, QuotaUsage, Submission, User
+from .models import Challenge, QuotaGrant, QuotaUsage, Submission, Tenant, User
 
 
 class QuotaExceeded(ServiceError):
@@ -138,15 +138,16 @@ def grant_extra(
     return grant
 
 
-def set_daily_quota(teacher: User, challenge_slug: str | None, daily_quota: int | None) -> dict:
-    """A teacher's quota for their whole class, or for one of its challenges."""
-    if daily_quota is not None and not 0 <= daily_quota <= 1000:
-        raise InvalidInput("a daily quota is between 0 and 1000")
+def set_daily_quota(tenant: Tenant, challenge_slug: str | None, daily_quota: int | None) -> dict:
+    """The daily quota of a whole class, or of one of its challenges (None: back to the default)."""
     if challenge_slug is None:
-        teacher.tenant.daily_quota = daily_quota
+        tenant.daily_quota = daily_quota
     else:
-        from .submissions import challenge_for
-
-        challenge_for(teacher, challenge_slug).daily_quota = daily_quota
+        challenge = db.session.scalar(
+            select(Challenge).where(Challenge.tenant_id == tenant.id, Challenge.slug == challenge_slug)
+        )
+        if challenge is None:
+            raise NotFound(f"no challenge {challenge_slug!r} in {tenant.slug}")
+        challenge.daily_quota = daily_quota
     db.session.commit()
     return {"challenge": challenge_slug, "daily_quota": daily_quota}

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from flask import request
-from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_jwt_extended import current_user, get_current_user, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt.exceptions import PyJWTError
+from redis.exceptions import RedisError
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +20,8 @@ from .queue import grading_queue
 from .quotas import quota_headers, quota_status, reserve_slot
 from .scoring import require_text
 from .tenancy import scoped
+
+log = logging.getLogger(__name__)
 
 
 class IdempotencyConflict(ServiceError):
@@ -59,10 +65,18 @@ def accept_submission(
     db.session.add(submission)
     try:
         db.session.commit()  # a row before a job: a lost message can be re-enqueued from the store
-    except IntegrityError:  # the same key raced in from a parallel retry
+    except IntegrityError:
         db.session.rollback()
+        if idempotency_key is None:
+            raise
+        # The same key raced in from a parallel retry: answer the submission that won.
         return _same_file_or_refuse(_by_idempotency_key(user, idempotency_key), digest), False
-    grading_queue().enqueue(submission.id)
+    try:
+        grading_queue().enqueue(submission.id)
+    except RedisError:
+        # Accepted all the same: the row is stored, and workers' maintenance (or
+        # `flask jobs requeue`) enqueues open submissions that Redis does not have.
+        log.warning("Redis unreachable: submission %s stays queued in the store", submission.id)
     return submission, True
 
 
@@ -71,7 +85,11 @@ def _earlier_result_of_same_file(user: User, challenge: Challenge, digest: str) 
     platform_failure = (Submission.status == SubmissionStatus.FAILED) & Submission.problems.is_(None)
     return db.session.scalar(
         select(Submission)
-        .where(Submission.user_id == user.id, Submission.challenge_id == challenge.id, Submission.sha256 == digest)
+        .where(
+            Submission.user_id == user.id,
+            Submission.challenge_id == challenge.id,
+            Submission.sha256 == digest,
+        )
         .where(~platform_failure)
         .order_by(Submission.id)
     )
@@ -93,12 +111,16 @@ def with_quota_headers(response):
     """Add the signed-in student's quota for the requested challenge, when there is one to tell."""
     try:
         verify_jwt_in_request(optional=True)
-        if current_user is None or current_user.tenant_id is None:
-            return response
-        slug = request.form.get("challenge") or request.args.get("challenge")
-        response.headers.update(quota_headers(quota_status(current_user, challenge_for(current_user, slug))))
-    except Exception:  # noqa: BLE001 - a refused request (bad token, unknown challenge) has no quota to tell
-        db.session.rollback()
+    except (JWTExtendedException, PyJWTError):
+        return response  # a refused token has no quota to tell
+    user = get_current_user()
+    if user is None or user.tenant_id is None:
+        return response
+    slug = request.form.get("challenge") or request.args.get("challenge")
+    try:
+        response.headers.update(quota_headers(quota_status(user, challenge_for(user, slug))))
+    except NotFound:
+        pass  # an unknown challenge: the answer already says so
     return response
 
 

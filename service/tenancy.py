@@ -7,9 +7,9 @@ from typing import TypeVar
 from flask_jwt_extended import current_user
 from sqlalchemy import Select, select
 
-from .errors import NotFound
+from .errors import Forbidden, NotFound
 from .extensions import db
-from .models import Role
+from .models import Role, Tenant
 
 Model = TypeVar("Model")
 
@@ -28,3 +28,17 @@ def get_scoped_or_404(model: type[Model], object_id: int) -> Model:
     if found is None:
         raise NotFound(f"no {model.__name__.lower()} {object_id}")
     return found
+
+
+def target_tenant(slug: str | None) -> Tenant:
+    """The caller's own tenant; only the operator may (and must) name another one."""
+    if current_user.role is Role.ADMIN:
+        if slug is None:
+            raise Forbidden("the operator names the tenant: ?tenant=SLUG")
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+        if tenant is None:
+            raise NotFound(f"no tenant {slug!r}")
+        return tenant
+    if slug is not None and slug != current_user.tenant.slug:
+        raise Forbidden("a teacher manages only their own tenant")
+    return current_user.tenant

@@ -75,3 +75,18 @@ def test_cli_errors_are_messages_not_tracebacks(runner):
     )
     assert unknown.exit_code == 1 and "no tenant 'nope'" in unknown.output
     assert "Traceback" not in duplicate.output + unknown.output
+
+
+def test_roster_import_refuses_an_existing_out_file_before_creating_anyone(runner, client, tmp_path):
+    invoke(runner, "tenants", "create", "stats-101")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ann,ann@example.org\n")
+    out = tmp_path / "passwords.csv"
+    out.write_text("keep me\n")
+    result = invoke(runner, "roster", "import", str(roster), "--tenant", "stats-101", "--out", str(out))
+    assert result.exit_code == 1 and "exists already" in result.output
+    assert out.read_text() == "keep me\n"
+    retry = invoke(
+        runner, "roster", "import", str(roster), "--tenant", "stats-101", "--out", str(tmp_path / "new.csv")
+    )
+    assert retry.exit_code == 0, retry.output  # nobody was created by the refused run

@@ -1,12 +1,10 @@
 """/admin/...: a teacher manages their own tenant's users; the operator, every tenant."""
 
 from flask.views import MethodView
-from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 from .. import accounts
 from ..auth import roles_required
-from ..errors import Forbidden
 from ..extensions import db
 from ..models import Role, Tenant, User
 from ..schemas import (
@@ -19,23 +17,12 @@ from ..schemas import (
     TenantSchema,
     UserSchema,
 )
-from ..tenancy import get_scoped_or_404, scoped
+from ..tenancy import get_scoped_or_404, scoped, target_tenant
 
 blp = Blueprint(
     "admin", __name__, url_prefix="/admin", description="Class administration (teachers, operator)"
 )
 staff_only = roles_required(Role.TEACHER, Role.ADMIN)
-
-
-def target_tenant(slug: str | None) -> Tenant:
-    """The caller's own tenant; only the operator may name another one."""
-    if current_user.role is Role.ADMIN:
-        if slug is None:
-            raise Forbidden("the operator names the tenant: ?tenant=SLUG")
-        return accounts.tenant_by_slug(slug)
-    if slug is not None and slug != current_user.tenant.slug:
-        raise Forbidden("a teacher manages only their own tenant")
-    return current_user.tenant
 
 
 @blp.route("/users")

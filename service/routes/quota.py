@@ -13,9 +13,10 @@ from ..schemas import (
     QuotaGrantSchema,
     QuotaSchema,
     QuotaSettingSchema,
+    TenantQuerySchema,
 )
 from ..submissions import challenge_for
-from ..tenancy import get_scoped_or_404
+from ..tenancy import get_scoped_or_404, target_tenant
 
 blp = Blueprint("quota", __name__, description="Daily submission quotas")
 staff_only = roles_required(Role.TEACHER, Role.ADMIN)
@@ -36,11 +37,13 @@ class Quota(MethodView):
 class QuotaSetting(MethodView):
     decorators = [staff_only]
 
+    @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
     @blp.arguments(QuotaSettingSchema, error_status_code=400)
     @blp.response(200, QuotaSettingSchema)
-    def put(self, setting):
+    def put(self, query, setting):
         """Set your class's daily quota, or one challenge's (null: back to the default)."""
-        return quotas.set_daily_quota(current_user, setting["challenge"], setting["daily_quota"])
+        tenant = target_tenant(query["tenant"])
+        return quotas.set_daily_quota(tenant, setting["challenge"], setting["daily_quota"])
 
 
 @blp.route("/admin/users/<int:user_id>/extra-submissions")

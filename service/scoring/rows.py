@@ -10,6 +10,8 @@ import re
 from .errors import ProblemCollector
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+# Ids are compared as 64-bit integers; anything beyond cannot be an answer-key Id.
+_LARGEST_ID = 2**63 - 1
 
 
 class RowReader:
@@ -55,12 +57,17 @@ class RowReader:
             self.collector.add("the Id is empty", line, "Id")
             return None
         if _WHOLE_NUMBER.fullmatch(cell):
-            return int(cell)
-        number = _to_float(cell)
-        if number is not None and math.isfinite(number) and number.is_integer():
-            return int(number)  # "17.0", as pandas writes an Id column that became float
-        self.collector.add(f"the Id must be a whole number, found {cell!r}", line, "Id")
-        return None
+            value = int(cell)
+        else:
+            number = _to_float(cell)
+            if number is None or not math.isfinite(number) or not number.is_integer():
+                self.collector.add(f"the Id must be a whole number, found {cell!r}", line, "Id")
+                return None
+            value = int(number)  # "17.0", as pandas writes an Id column that became float
+        if abs(value) > _LARGEST_ID:
+            self.collector.add(f"Id {cell} is not in the answer key (far too large)", line, "Id")
+            return None
+        return value
 
     def _read_probability(self, cell: str, line: int) -> float | None:
         if not cell:

@@ -116,3 +116,20 @@ def test_operator_manages_any_tenant(client, two_classes):
     users = client.get("/admin/users?tenant=class-b", headers=admin).get_json()
     assert sorted(u["username"] for u in users) == ["student-b", "teacher-b"]
     assert client.get(f"/admin/users/{two_classes['student_b']}", headers=admin).status_code == 200
+
+
+def test_password_reset_ends_the_old_sessions(client, two_classes):
+    import time
+
+    old = client.post("/login", json={"username": "student-a", "password": PASSWORD}).get_json()
+    time.sleep(1.1)  # token times have whole seconds
+    teacher = login(client, "teacher-a")
+    new_password = client.post(
+        f"/admin/users/{two_classes['student_a']}/password", headers=teacher, json={}
+    ).get_json()["password"]
+    assert client.get("/me", headers={"Authorization": f"Bearer {old['access_token']}"}).status_code == 401
+    assert (
+        client.post("/refresh", headers={"Authorization": f"Bearer {old['refresh_token']}"}).status_code
+        == 401
+    )
+    assert client.get("/me", headers=login(client, "student-a", new_password)).status_code == 200

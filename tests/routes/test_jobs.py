@@ -132,3 +132,64 @@ def test_score_history_lists_finished_jobs_per_challenge(client, two_classes, go
     assert len(history[0]["scores"]) == 2  # the invalid file has no score
     assert history[0]["best_public_score"] == pytest.approx(history[0]["scores"][0]["public_score"])
     assert all(entry["private_score"] is None for entry in history[0]["scores"])
+
+
+def test_in_process_job_that_breaks_the_session_is_retried_and_finishes(
+    app, client, two_classes, good_submission, monkeypatch
+):
+    import service.grading as grading
+    from service.extensions import db
+    from service.models import User
+
+    real = grading.score_submission
+    calls = []
+
+    def fails_once_with_a_broken_session(data, key, **options):
+        calls.append(1)
+        if len(calls) == 1:
+            db.session.add(User(username=None, password_hash="x", role="student"))
+            db.session.flush()  # raises, and leaves the session needing a rollback
+        return real(data, key, **options)
+
+    monkeypatch.setattr(grading, "score_submission", fails_once_with_a_broken_session)
+    student = login(client, "student-a")
+    job = wait_until_done(client, student, upload(client, student, good_submission).headers["Location"])
+    assert job["status"] == "finished" and len(calls) == 2
+
+
+def test_in_process_job_that_always_raises_ends_failed_and_costs_no_slot(
+    app, client, two_classes, good_submission, monkeypatch
+):
+    import service.grading as grading
+
+    def always_raises(data, key, **options):
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr(grading, "score_submission", always_raises)
+    student = login(client, "student-a")
+    job = wait_until_done(client, student, upload(client, student, good_submission).headers["Location"])
+    assert job["status"] == "failed" and "not counted" in job["error"]
+    assert client.get("/quota", headers=student).get_json()["used"] == 0
+
+
+def test_jobs_left_open_by_a_stopped_api_process_are_graded_by_the_next(
+    app, answer_key_path, tmp_path, two_classes, good_submission
+):
+    from service import create_app
+    from service.extensions import db
+    from service.models import Submission, SubmissionStatus
+
+    client = app.test_client()
+    student = login(client, "student-a")
+    job_id = wait_until_done(client, student, upload(client, student, good_submission).headers["Location"])[
+        "id"
+    ]
+    with app.app_context():  # as if the process had died while grading it
+        submission = db.session.get(Submission, job_id)
+        submission.status, submission.public_score = SubmissionStatus.STARTED, None
+        db.session.commit()
+    restarted = create_app(
+        {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance"}
+    ).test_client()
+    job = wait_until_done(restarted, student, f"/jobs/{job_id}")
+    assert job["status"] == "finished" and job["public_score"] is not None

@@ -91,3 +91,19 @@ def test_unreachable_redis_is_reported_and_the_service_keeps_answering(
     assert health.status_code == 200
     assert health.get_json()["status"] == "degraded" and "unreachable" in health.get_json()["redis"]
     assert post_submit(client, good_submission).status_code == 200
+
+
+def test_signed_in_routes_keep_working_while_redis_is_unreachable(answer_key_path, tmp_path, good_submission):
+    app = limited_app(answer_key_path, tmp_path, redis_url="redis://127.0.0.1:1/0")
+    client = app.test_client()
+    with app.app_context():
+        from service import accounts
+        from service.models import Role
+
+        accounts.create_user("ann", PASSWORD, accounts.create_tenant("class-a"), Role.STUDENT)
+    headers = login(client, "ann")
+    assert client.get("/me", headers=headers).status_code == 200
+    accepted = client.post("/jobs", headers=headers, data={"file": (io.BytesIO(good_submission), "p.csv")})
+    assert accepted.status_code == 202 and accepted.get_json()["status"] == "queued"  # kept in the store
+    assert client.post("/logout", headers=headers).status_code == 204
+    assert client.get("/me", headers=headers).status_code == 401  # the revocation held without Redis

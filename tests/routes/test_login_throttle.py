@@ -52,3 +52,16 @@ def test_one_address_spraying_many_usernames_is_locked(answer_key_path, tmp_path
 def test_successful_sign_ins_are_not_counted_as_failures(answer_key_path, tmp_path):
     client = throttled_app(answer_key_path, tmp_path).test_client()
     assert all(attempt(client, "ann", PASSWORD).status_code == 200 for _ in range(5))
+
+
+def test_parallel_wrong_passwords_cannot_slip_past_the_limit(answer_key_path, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = throttled_app(answer_key_path, tmp_path, login_failure_limits="3 per minute")
+
+    def guess(n):
+        return attempt(app.test_client(), "ann", f"guess-{n}").status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(guess, range(20)))
+    assert answers.count(401) == 3 and answers.count(429) == 17

@@ -154,3 +154,15 @@ def test_teacher_sets_the_class_or_challenge_quota(client, two_classes, scope):
     assert quota(client, student)["limit"] == 2
     assert quota(client, login(client, "student-b"))["limit"] == 5  # another class keeps its own
     assert client.put("/admin/quota", headers=student, json={"daily_quota": 50}).status_code == 403
+
+
+def test_operator_sets_a_named_tenants_quota(client, two_classes):
+    admin = login(client, "operator")
+    assert (
+        client.put("/admin/quota", headers=admin, json={"daily_quota": 3}).status_code == 403
+    )  # which class?
+    assert (
+        client.put("/admin/quota?tenant=class-b", headers=admin, json={"daily_quota": 3}).status_code == 200
+    )
+    assert quota(client, login(client, "student-b"))["limit"] == 3
+    assert quota(client, login(client, "student-a"))["limit"] == 5

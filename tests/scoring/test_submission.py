@@ -201,3 +201,10 @@ def answer_key_small():
     from service.scoring import AnswerKey
 
     return AnswerKey.from_arrays(np.arange(1, 9), [0, 1] * 4, [True, False] * 4)
+
+
+@pytest.mark.parametrize("cell", ["99999999999999999999", "1e20", "-99999999999999999999"])
+def test_an_id_beyond_64_bits_is_reported_not_a_crash(answer_key, good_submission, cell):
+    error = problems_of(replace_row(good_submission, 3, f"{cell},0.5"), answer_key)
+    assert (error.problems[0].line, error.problems[0].column) == (3, "Id")
+    assert "not in the answer key" in error.problems[0].message

@@ -87,3 +87,13 @@ def test_revoked_tokens_are_kept_in_the_store_without_redis(store_app):
     with store_app.app_context():
         revoke("some-jti", expires_at=4_102_444_800)  # 2100-01-01
         assert is_revoked("some-jti") and not is_revoked("other-jti")
+
+
+def test_roster_that_is_not_csv_or_has_bad_emails_is_refused(store_app):
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        with pytest.raises(InvalidInput, match="not valid CSV"):
+            accounts.import_roster(b'ann,"' + b"x" * 200_000 + b'",pw\n', tenant)
+        with pytest.raises(InvalidInput, match="not an email"):
+            accounts.import_roster(b"ann,ann\x00@example.org,long enough\n", tenant)
+        assert db.session.scalar(select(User).where(User.username == "ann")) is None
