@@ -13,6 +13,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .extensions import db
 from .models import Challenge, Role, Tenant, User, utcnow
 from .security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, generate_password, hash_password
+from .tenancy import scoped
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}")
@@ -151,3 +152,15 @@ def disable_user(user: User) -> None:
     user.disabled = True
     user.tokens_valid_after = utcnow()
     db.session.commit()
+
+
+def list_users(tenant: Tenant | None) -> list[User]:
+    """The caller's visible users (see `tenancy.scoped`), of one tenant when named."""
+    statement = scoped(User).order_by(User.username)
+    if tenant is not None:
+        statement = statement.where(User.tenant_id == tenant.id)
+    return list(db.session.scalars(statement))
+
+
+def list_tenants() -> list[Tenant]:
+    return list(db.session.scalars(select(Tenant).order_by(Tenant.slug)))

@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 
 from .errors import Forbidden, NotFound
 from .extensions import db
-from .models import Role, Tenant
+from .models import Challenge, Role, Tenant
 
 Model = TypeVar("Model")
 
@@ -42,3 +42,8 @@ def target_tenant(slug: str | None) -> Tenant:
     if slug is not None and slug != current_user.tenant.slug:
         raise Forbidden("a teacher manages only their own tenant")
     return current_user.tenant
+
+
+def visible_challenges() -> list[Challenge]:
+    """The challenges of the caller's tenant (every tenant's, for the operator)."""
+    return list(db.session.scalars(scoped(Challenge).order_by(Challenge.id)))

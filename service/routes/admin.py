@@ -5,8 +5,7 @@ from flask_smorest import Blueprint
 
 from .. import accounts
 from ..auth import roles_required
-from ..extensions import db
-from ..models import Role, Tenant, User
+from ..models import Role, User
 from ..schemas import (
     NewPasswordSchema,
     NewUserSchema,
@@ -17,7 +16,7 @@ from ..schemas import (
     TenantSchema,
     UserSchema,
 )
-from ..tenancy import get_scoped_or_404, scoped, target_tenant
+from ..tenancy import get_scoped_or_404, target_tenant
 
 blp = Blueprint(
     "admin", __name__, url_prefix="/admin", description="Class administration (teachers, operator)"
@@ -33,10 +32,8 @@ class Users(MethodView):
     @blp.response(200, UserSchema(many=True))
     def get(self, query):
         """The users of your tenant."""
-        statement = scoped(User).order_by(User.username)
-        if query["tenant"] is not None:
-            statement = statement.where(User.tenant_id == target_tenant(query["tenant"]).id)
-        return db.session.scalars(statement).all()
+        tenant = target_tenant(query["tenant"]) if query["tenant"] is not None else None
+        return accounts.list_users(tenant)
 
     @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
     @blp.arguments(NewUserSchema, error_status_code=400)
@@ -102,7 +99,7 @@ class Tenants(MethodView):
     @blp.response(200, TenantSchema(many=True))
     def get(self):
         """Every tenant (operator only)."""
-        return db.session.scalars(db.select(Tenant).order_by(Tenant.slug)).all()
+        return accounts.list_tenants()
 
     @blp.arguments(TenantSchema, error_status_code=400)
     @blp.response(201, TenantSchema)

@@ -4,10 +4,9 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
-from ..extensions import db
 from ..models import Challenge
 from ..schemas import ChallengeSchema
-from ..tenancy import get_scoped_or_404, scoped
+from ..tenancy import get_scoped_or_404, visible_challenges
 
 blp = Blueprint("challenges", __name__, description="Challenges of your class")
 
@@ -19,7 +18,7 @@ class Challenges(MethodView):
     @blp.response(200, ChallengeSchema(many=True))
     def get(self):
         """The challenges of your tenant."""
-        return db.session.scalars(scoped(Challenge).order_by(Challenge.id)).all()
+        return visible_challenges()
 
 
 @blp.route("/challenges/<int:challenge_id>")

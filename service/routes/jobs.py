@@ -3,11 +3,12 @@
 from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint, Page
+from flask_smorest import Blueprint
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..limits import setting
 from ..models import Submission
+from ..pagination import SQLPage
 from ..schemas import IdempotencyHeaderSchema, JobFormSchema, JobSchema, ProblemSchema, SubmissionFileSchema
 from ..submissions import (
     accept_submission,
@@ -18,19 +19,6 @@ from ..submissions import (
 )
 
 blp = Blueprint("jobs", __name__, description="Queue a submission and follow its grading")
-
-
-class SQLPage(Page):
-    """flask-smorest pagination over a SQLAlchemy select."""
-
-    @property
-    def item_count(self):
-        return db.session.scalar(db.select(db.func.count()).select_from(self.collection.subquery()))
-
-    @property
-    def items(self):
-        params = self.page_params
-        return db.session.scalars(self.collection.offset(params.first_item).limit(params.page_size)).all()
 
 
 @blp.after_request
