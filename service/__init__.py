@@ -16,6 +16,7 @@ from .problems import register_error_handlers
 from .queue import init_queue
 from .redis_client import init_redis
 from .routes import register_blueprints
+from .web import init_web
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -33,6 +34,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_limits(app, settings)
     register_error_handlers(app)
     register_blueprints(api)
+    init_web(app)
     register_commands(app)
     with app.app_context():
         # No manual step on a fresh clone: missing tables are created at start.

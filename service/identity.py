@@ -6,6 +6,8 @@ from flask import request
 from flask_jwt_extended import decode_token
 from flask_limiter.util import get_remote_address
 
+ACCESS_COOKIE = "access_token_cookie"  # flask-jwt-extended's default JWT_ACCESS_COOKIE_NAME
+
 
 def signed_in_user_or_address() -> str:
     """The verified token's user for a signed-in request, else the client address.
@@ -14,9 +16,11 @@ def signed_in_user_or_address() -> str:
     enough to know the identity is not one the client chose.
     """
     header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
+    # API clients send a bearer header; the web pages keep the same token in a cookie.
+    token = header[len("Bearer ") :] if header.startswith("Bearer ") else request.cookies.get(ACCESS_COOKIE)
+    if token:
         try:
-            return f"user:{decode_token(header[len('Bearer ') :])['sub']}"
+            return f"user:{decode_token(token)['sub']}"
         except Exception:  # noqa: BLE001 - a bad token counts against its address
             pass
     return f"address:{get_remote_address()}"

@@ -85,7 +85,9 @@ class Challenge(db.Model):
     @property
     def private_revealed(self) -> bool:
         """Whether students may see private scores: revealed by hand, or the deadline passed."""
-        return self.private_revealed_at is not None or (self.deadline is not None and self.deadline <= utcnow())
+        return self.private_revealed_at is not None or (
+            self.deadline is not None and self.deadline <= utcnow()
+        )
 
 
 class Submission(db.Model):

@@ -113,7 +113,9 @@ class ChallengeSchema(Schema):
     title = fields.String()
     metric = fields.String()
     tenant = fields.Function(lambda challenge: challenge.tenant.slug)
-    deadline = fields.DateTime(allow_none=True, metadata={"description": "UTC; private scores show from then"})
+    deadline = fields.DateTime(
+        allow_none=True, metadata={"description": "UTC; private scores show from then"}
+    )
     private_revealed = fields.Boolean(metadata={"description": "whether students see private scores"})
 
 
@@ -178,7 +180,9 @@ class QuotaSchema(Schema):
 
 
 class QuotaSettingSchema(Schema):
-    challenge = fields.String(load_default=None, metadata={"description": "a challenge slug; none: the class"})
+    challenge = fields.String(
+        load_default=None, metadata={"description": "a challenge slug; none: the class"}
+    )
     daily_quota = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0, max=1000))
 
 

@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 
 from ..result_schemas import ExportQuerySchema
 from ..score_export import Export, export_scores
-from .admin import staff_only, target_tenant
+from ..tenancy import target_tenant
+from .admin import staff_only
 
 blp = Blueprint(
     "export", __name__, url_prefix="/admin", description="Score export for teachers and the operator"
@@ -24,12 +25,16 @@ def streamed(export: Export) -> Response:
     )
 
 
+DOWNLOADS = {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "array"}}}
+
+
 @blp.route("/scores")
 class Scores(MethodView):
     decorators = [staff_only]
 
     @blp.arguments(ExportQuerySchema, location="query", error_status_code=400)
-    @blp.response(200, content_type="text/csv", description="CSV (default) or JSON, as a download")
+    @blp.response(200)
+    @blp.doc(responses={"200": {"description": "CSV (default) or JSON, as a download", "content": DOWNLOADS}})
     def get(self, query):
         """Every submission of your tenant (?best=true: one row per student), as CSV or ?format=json."""
         tenant = target_tenant(query["tenant"])

@@ -15,7 +15,7 @@ from ..result_schemas import (
 )
 from ..schemas import ProblemSchema
 from ..submissions import challenge_for
-from .admin import target_tenant
+from ..tenancy import target_tenant
 
 blp = Blueprint("leaderboard", __name__, description="The class leaderboard and final submissions")
 

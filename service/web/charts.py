@@ -1,0 +1,84 @@
+"""The score-over-time chart, laid out in Python and drawn as inline SVG by a template.
+
+Only numbers and short labels leave this module; the template escapes the labels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40  # margins for the axis labels
+NICE_STEPS = (0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25)
+
+
+def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) -> dict | None:
+    """Geometry of the chart of (time, public score, private score or None), oldest first.
+
+    None when there is nothing to draw. Times are spread by their instants; when they
+    are all equal (one submission), the points are spread evenly instead.
+    """
+    values = [v for _, public, private in entries for v in (public, private) if v is not None]
+    if not values:
+        return None
+    low, high, step = _y_range(min(values), max(values))
+    times = [t.timestamp() for t, _, _ in entries]
+    first, span = min(times), max(times) - min(times)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(i: int) -> float:
+        if span == 0:
+            return LEFT + plot_w * ((i + 0.5) / len(entries) if len(entries) > 1 else 0.5)
+        return LEFT + plot_w * (times[i] - first) / span
+
+    def y(value: float) -> float:
+        return TOP + plot_h * (high - value) / (high - low)
+
+    series = []
+    for name, css, column in (("Public score", "public", 1), ("Private score", "private", 2)):
+        points = [
+            (round(x(i), 1), round(y(e[column]), 1), f"{e[0]:%Y-%m-%d %H:%M} UTC: {e[column]:.4f}")
+            for i, e in enumerate(entries)
+            if e[column] is not None
+        ]
+        if points:
+            path = "M" + " L".join(f"{px} {py}" for px, py, _ in points)
+            series.append({"name": name, "css": css, "points": points, "path": path})
+    ticks = [low + k * step for k in range(round((high - low) / step) + 1)]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "top": TOP,
+        "bottom": HEIGHT - BOTTOM,
+        "series": series,
+        "y_ticks": [(round(y(t), 1), f"{t:.{_decimals(step)}f}") for t in ticks],
+        "x_ticks": _x_ticks(entries, x),
+    }
+
+
+def _y_range(low: float, high: float) -> tuple[float, float, float]:
+    """Axis limits on round values around [low, high], with about five ticks."""
+    spread = max(high - low, 0.02) * 1.2  # a margin above and below the extreme points
+    step = next((s for s in NICE_STEPS if spread / s <= 5), 0.25)
+    middle = (low + high) / 2
+    bottom = max(0.0, math.floor((middle - spread / 2) / step) * step)
+    top = min(1.0, math.ceil((middle + spread / 2) / step) * step)
+    if top <= bottom:
+        bottom, top = max(0.0, top - step), min(1.0, bottom + step)
+    return round(bottom, 6), round(top, 6), step
+
+
+def _decimals(step: float) -> int:
+    return max(1, -math.floor(math.log10(step) + 1e-9))
+
+
+def _x_ticks(entries, x) -> list[tuple[float, str]]:
+    if len(entries) == 1:
+        return [(round(x(0), 1), f"{entries[0][0]:%b %d %H:%M}")]
+    same_day = entries[0][0].date() == entries[-1][0].date()
+    fmt = "%H:%M:%S" if same_day else "%b %d %H:%M"
+    return [(round(x(i), 1), f"{entries[i][0]:{fmt}}") for i in (0, len(entries) - 1)]

@@ -1,0 +1,66 @@
+"""What the pages show, gathered from the domain modules for the signed-in user."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..finals import final_selection
+from ..models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
+from ..submissions import may_see_private_score, visible_submissions
+from ..tenancy import scoped
+from .charts import score_chart
+
+SHOWN_SUBMISSIONS = 200
+
+
+def my_challenges() -> list[Challenge]:
+    return list(db.session.scalars(scoped(Challenge).order_by(Challenge.id)))
+
+
+def my_submissions_page(user: User, challenge: Challenge) -> dict:
+    """The user's submissions of a challenge (newest first), their chart and final selection."""
+    submissions = db.session.scalars(
+        visible_submissions()
+        .where(Submission.user_id == user.id, Submission.challenge_id == challenge.id)
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        .limit(SHOWN_SUBMISSIONS)
+    ).all()
+    show_private = challenge.private_revealed or user.role is not Role.STUDENT
+    finished = [s for s in reversed(submissions) if s.status is SubmissionStatus.FINISHED]
+    chart = score_chart(
+        [(s.created_at, s.public_score, s.private_score if show_private else None) for s in finished]
+    )
+    return {
+        "challenge": challenge,
+        "submissions": submissions,
+        "show_private": show_private,
+        "chart": chart,
+        "selection": final_selection(user, challenge),
+    }
+
+
+def private_score_shown(submission: Submission) -> float | None:
+    return submission.private_score if may_see_private_score(submission) else None
+
+
+def tenants() -> list[Tenant]:
+    return list(db.session.scalars(select(Tenant).order_by(Tenant.slug)))
+
+
+def class_summary(tenant: Tenant) -> dict:
+    students = db.session.scalar(
+        select(func.count()).select_from(User).where(User.tenant_id == tenant.id, User.role == Role.STUDENT)
+    )
+    submissions = db.session.scalar(
+        select(func.count()).select_from(Submission).where(Submission.tenant_id == tenant.id)
+    )
+    challenges = db.session.scalars(
+        select(Challenge).where(Challenge.tenant_id == tenant.id).order_by(Challenge.id)
+    )
+    return {
+        "tenant": tenant,
+        "students": students,
+        "submissions": submissions,
+        "challenges": list(challenges),
+    }

@@ -1,0 +1,197 @@
+"""The pages: sign-in, upload and job status, my submissions, leaderboard, the teacher's page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_jwt_extended import current_user, get_jwt, set_access_cookies, unset_jwt_cookies
+from flask_limiter.util import get_remote_address
+
+from ..auth import sign_in
+from ..errors import InvalidInput, ServiceError
+from ..extensions import limiter
+from ..finals import select_finals
+from ..leaderboard import challenge_of, leaderboard
+from ..limits import setting
+from ..models import Challenge, Role
+from ..reveal import set_deadline, set_revealed
+from ..revocation import revoke
+from ..submissions import challenge_for, get_visible_submission
+from ..tenancy import get_scoped_or_404, target_tenant
+from .content import class_summary, my_challenges, my_submissions_page, private_score_shown, tenants
+from .session import SIGNIN_CSRF_COOKIE, new_signin_token, page, safe_next, signin_token_matches
+
+bp = Blueprint(
+    "web", __name__, url_prefix="/web", template_folder="templates", static_folder="static",
+    static_url_path="/static",
+)  # fmt: skip
+STAFF = (Role.TEACHER, Role.ADMIN)
+# No inline script or style anywhere, so the policy can forbid both.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@bp.after_request
+def _security_headers(response):
+    response.headers.update(SECURITY_HEADERS)
+    if response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "no-store"  # pages show private data; no back-button leaks
+    return response
+
+
+@bp.context_processor
+def _page_context() -> dict:
+    user = g.get("web_user")
+    nav = [
+        ("web.upload", "Upload"),
+        ("web.submissions", "My submissions"),
+        ("web.leaderboard_page", "Leaderboard"),
+    ]
+    if user is not None and user.role is Role.ADMIN:
+        nav = [("web.leaderboard_page", "Leaderboard")]
+    if user is not None and user.role in STAFF:
+        nav.append(("web.teacher", "Class"))
+    return {"user": user, "csrf_token": g.get("web_csrf_token"), "nav": nav}
+
+
+@bp.app_template_filter("score")
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4f}"
+
+
+@bp.app_template_filter("utc")
+def _utc(value: datetime | None) -> str:
+    return "—" if value is None else f"{value:%Y-%m-%d %H:%M:%S} UTC"
+
+
+@bp.get("/")
+@page()
+def home():
+    return redirect(url_for("web.teacher" if current_user.role in STAFF else "web.upload"))
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@limiter.limit(setting("login_rate_limit"), key_func=get_remote_address, methods=["POST"])
+def signin():
+    if request.method == "GET":
+        return _signin_form()
+    if not signin_token_matches():
+        return _signin_form("The sign-in form expired. Please try again.", 400)
+    try:
+        tokens = sign_in(request.form.get("username", "").strip(), request.form.get("password", ""))
+    except ServiceError as error:
+        return _signin_form(error.detail, error.status, error.headers)
+    response = redirect(safe_next(request.form.get("next")))
+    set_access_cookies(response, tokens["access_token"])
+    response.delete_cookie(SIGNIN_CSRF_COOKIE, path=url_for("web.signin"))
+    return response
+
+
+def _signin_form(message: str | None = None, status: int = 200, headers: dict | None = None):
+    response = make_response("", status)
+    token = new_signin_token(response)
+    response.set_data(
+        render_template("web/signin.html", message=message, token=token, next=request.values.get("next", ""))
+    )
+    response.headers.update(headers or {})
+    return response
+
+
+@bp.post("/signout")
+@page()
+def signout():
+    token = get_jwt()
+    revoke(token["jti"], token["exp"])
+    response = redirect(url_for("web.signin"))
+    unset_jwt_cookies(response)
+    return response
+
+
+@bp.get("/upload")
+@page()
+def upload():
+    return render_template("web/upload.html", challenges=my_challenges())
+
+
+@bp.get("/jobs/<int:job_id>")
+@page()
+def job(job_id: int):
+    submission = get_visible_submission(job_id)
+    return render_template("web/job.html", job=submission, private_score=private_score_shown(submission))
+
+
+@bp.get("/submissions")
+@page()
+def submissions():
+    challenge = challenge_for(current_user, request.args.get("challenge") or None)
+    return _submissions_page(challenge, saved=request.args.get("saved") == "1")
+
+
+@bp.post("/final-submissions")
+@page()
+def choose_finals():
+    challenge = challenge_for(current_user, request.form.get("challenge") or None)
+    chosen = [int(value) for value in request.form.getlist("job_ids") if value.isdigit()]
+    try:
+        select_finals(current_user, challenge, chosen)
+    except ServiceError as error:
+        return _submissions_page(challenge, message=error.detail), error.status
+    return redirect(url_for("web.submissions", challenge=challenge.slug, saved=1))
+
+
+def _submissions_page(challenge: Challenge, saved: bool = False, message: str | None = None) -> str:
+    return render_template(
+        "web/submissions.html", challenges=my_challenges(), saved=saved, message=message,
+        **my_submissions_page(current_user, challenge),
+    )  # fmt: skip
+
+
+@bp.get("/leaderboard")
+@page()
+def leaderboard_page():
+    if current_user.role is Role.ADMIN and not request.args.get("tenant"):
+        return render_template("web/pick_class.html", tenants=tenants(), target="web.leaderboard_page")
+    tenant = target_tenant(request.args.get("tenant") or None)
+    challenge = challenge_of(tenant, request.args.get("challenge") or None)
+    return render_template(
+        "web/leaderboard.html", board=leaderboard(challenge, current_user), tenant=tenant, challenge=challenge
+    )
+
+
+@bp.get("/teacher")
+@page(*STAFF)
+def teacher():
+    if current_user.role is Role.ADMIN and not request.args.get("tenant"):
+        return render_template("web/pick_class.html", tenants=tenants(), target="web.teacher")
+    summary = class_summary(target_tenant(request.args.get("tenant") or None))
+    operator_tenant = summary["tenant"].slug if current_user.role is Role.ADMIN else None
+    return render_template("web/teacher.html", operator_tenant=operator_tenant, **summary)
+
+
+@bp.post("/teacher/challenges/<int:challenge_id>")
+@page(*STAFF)
+def challenge_settings(challenge_id: int):
+    challenge = get_scoped_or_404(Challenge, challenge_id)
+    action = request.form.get("action")
+    if action in ("reveal", "hide"):
+        set_revealed(challenge, action == "reveal")
+    elif action == "deadline":
+        set_deadline(challenge, _deadline_from_form(request.form.get("deadline", "")))
+    elif action == "clear-deadline":
+        set_deadline(challenge, None)
+    else:
+        raise InvalidInput(f"unknown action {action!r}")
+    operator_tenant = challenge.tenant.slug if current_user.role is Role.ADMIN else None
+    return redirect(url_for("web.teacher", tenant=operator_tenant, _anchor=f"challenge-{challenge.id}"))
+
+
+def _deadline_from_form(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)  # <input type="datetime-local">, read as UTC
+    except ValueError:
+        raise InvalidInput("give the deadline as a date and time, e.g. 2025-06-30 23:59 (UTC)") from None

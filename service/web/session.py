@@ -1,0 +1,93 @@
+"""Signing in to the pages: the access token in an HttpOnly cookie, CSRF tokens on every form.
+
+State-changing requests signed in by the cookie carry the token's CSRF value (the
+hidden `csrf_token` field, or the X-CSRF-TOKEN header from scripts), which
+flask-jwt-extended compares with the token itself. The sign-in form, which comes
+before any token, has its own double-submit cookie.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, g, redirect, render_template, request, url_for
+from flask_jwt_extended import (
+    current_user,
+    get_current_user,
+    get_jwt,
+    unset_jwt_cookies,
+    verify_jwt_in_request,
+)
+from flask_jwt_extended.exceptions import CSRFError, JWTExtendedException
+from jwt import PyJWTError
+
+from ..errors import ServiceError
+from ..models import Role
+
+SIGNIN_CSRF_COOKIE = "signin_csrf"
+
+
+def page(*roles: Role) -> Callable:
+    """Page guard: the user signed in by cookie (of one of `roles`, if given), else the sign-in page.
+
+    Domain errors become an HTML error page with their status, not problem+json.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            try:
+                verify_jwt_in_request(locations=["cookies"])
+            except CSRFError:
+                return error_page(403, "This form has expired. Reload the page and try again.")
+            except (JWTExtendedException, PyJWTError):
+                return to_sign_in()
+            g.web_csrf_token = get_jwt().get("csrf")
+            g.web_user = get_current_user()
+            if roles and current_user.role not in roles:
+                return error_page(403, "This page is for teachers.")
+            try:
+                return view(*args, **kwargs)
+            except ServiceError as error:
+                return error_page(error.status, error.detail)
+
+        return guarded
+
+    return decorator
+
+
+def error_page(status: int, message: str) -> tuple[str, int]:
+    return render_template("web/error.html", status=status, message=message), status
+
+
+def to_sign_in() -> Response:
+    """Back to the sign-in page, then to this page; stale cookies are cleared on the way."""
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    response = redirect(url_for("web.signin", next=target))
+    unset_jwt_cookies(response)
+    return response
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a page of this site only, never another host."""
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and parts.path.startswith("/web/"):
+        return target
+    return url_for("web.home")
+
+
+def new_signin_token(response: Response) -> str:
+    token = secrets.token_urlsafe(32)
+    response.set_cookie(
+        SIGNIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path=url_for("web.signin"),
+        secure=current_app.config["JWT_COOKIE_SECURE"],
+    )  # fmt: skip
+    return token
+
+
+def signin_token_matches() -> bool:
+    sent, expected = request.form.get("csrf_token", ""), request.cookies.get(SIGNIN_CSRF_COOKIE, "")
+    return bool(expected) and secrets.compare_digest(sent, expected)

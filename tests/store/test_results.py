@@ -1,0 +1,56 @@
+"""Export, leaderboard and final selection on each store (SQLite, and PostgreSQL in CI)."""
+
+import csv
+import io
+
+from service import accounts
+from service.extensions import db
+from service.finals import select_finals
+from service.leaderboard import challenge_of, leaderboard
+from service.models import Role
+from service.reveal import set_revealed
+from service.score_export import export_scores
+from tests.conftest import PASSWORD, login
+from tests.routes.scored import add_scored
+
+
+def _class(app):
+    with app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        for name in ("ann", "bob"):
+            accounts.create_user(name, PASSWORD, tenant, Role.STUDENT)
+        accounts.create_user("tess", PASSWORD, tenant, Role.TEACHER)
+    return {
+        "ann-1": add_scored(app, "ann", 0.70, 0.90, minute=1),
+        "ann-2": add_scored(app, "ann", 0.80, 0.60, minute=2),
+        "bob-1": add_scored(app, "bob", 0.75, 0.70, minute=3),
+        "bob-bad": add_scored(app, "bob", None, None, minute=4, status="failed"),
+    }
+
+
+def test_selection_and_reveal_rank_the_private_leaderboard(store_app):
+    jobs = _class(store_app)
+    with store_app.app_context():
+        ann = accounts.user_by_username("ann")
+        challenge = challenge_of(ann.tenant, None)
+        assert leaderboard(challenge, ann)["private"] is None
+        select_finals(ann, challenge, [jobs["ann-1"], jobs["ann-2"]])
+        set_revealed(challenge, True)
+        board = leaderboard(challenge, ann)
+        assert [(r["student"], r["score"]) for r in board["public"]] == [("ann", 0.80), ("bob", 0.75)]
+        assert [(r["student"], r["score"]) for r in board["private"]] == [("ann", 0.90), ("bob", 0.70)]
+        db.session.remove()
+
+
+def test_export_streams_from_the_store_over_http(store_app):
+    jobs = _class(store_app)
+    client = store_app.test_client()
+    response = client.get("/admin/scores", headers=login(client, "tess"), buffered=False)
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.response).decode("utf-8-sig"))))
+    assert [int(r["job_id"]) for r in rows] == list(jobs.values())
+    assert [r["final"] for r in rows] == ["no", "yes", "yes", "no"]
+    with store_app.app_context():
+        gradebook = b"".join(export_scores(accounts.tenant_by_slug("class-a"), "csv", gradebook=True).chunks)
+        by_student = {r["student"]: r for r in csv.DictReader(io.StringIO(gradebook.decode("utf-8-sig")))}
+        assert by_student["bob"]["submissions"] == "2" and by_student["bob"]["final_private_score"] == "0.7"
+        db.session.remove()
