@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .auth import init_auth
 from .cli import register_commands
@@ -24,6 +25,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     settings = load_settings(overrides)
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(_flask_config(settings))
+    # An id beyond 64 bits cannot exist in the store: such URLs are 404s, not database errors.
+    app.url_map.converters["int"] = SixtyFourBitId
     app.json.sort_keys = False  # keep fields in the order the schemas and RFC 9457 give
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
@@ -40,6 +43,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         # No manual step on a fresh clone: missing tables are created at start.
         db.create_all()
     return app
+
+
+class SixtyFourBitId(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:

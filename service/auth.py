@@ -33,6 +33,8 @@ def init_auth(app: Flask, settings: Settings) -> None:
         JWT_CSRF_CHECK_FORM=True,
         JWT_COOKIE_SECURE=settings.web_cookie_secure,
         JWT_COOKIE_SAMESITE="Lax",
+        # The cookie lives as long as the token, not just until the browser closes.
+        JWT_SESSION_COOKIE=False,
     )
     jwt.init_app(app)
     app.register_error_handler(CSRFError, _csrf_refused)  # after init_app, which registers its own

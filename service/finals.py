@@ -22,14 +22,19 @@ def final_selection(user: User, challenge: Challenge) -> dict:
         "challenge": challenge.slug,
         "job_ids": [s.job_id for s in finals],
         "chosen_by": "student" if any(s.final_selected for s in entries) else "default",
-        "locked": challenge.private_revealed,
+        "locked": finals_locked(challenge),
         "max_selected": MAX_FINAL_SUBMISSIONS,
     }
 
 
+def finals_locked(challenge: Challenge) -> bool:
+    """Once private scores have been shown (even if hidden again), the finals are fixed."""
+    return challenge.private_revealed or challenge.finals_locked_at is not None
+
+
 def select_finals(user: User, challenge: Challenge, job_ids: list[int]) -> dict:
     """Replace the user's selection with `job_ids` (none: back to the best public one)."""
-    if challenge.private_revealed:
+    if finals_locked(challenge):
         # As on Kaggle: once the private leaderboard is out, choosing would be hindsight.
         raise Conflict("the private leaderboard is revealed; final submissions can no longer change")
     chosen = list(dict.fromkeys(job_ids))

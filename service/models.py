@@ -74,6 +74,9 @@ class Challenge(db.Model):
     answer_key_path: Mapped[str | None] = mapped_column(String(500))
     # Until the teacher reveals it, students see public scores only, as on Kaggle.
     private_revealed_at: Mapped[datetime | None]
+    # Set at the first reveal and never cleared: hiding scores again must not let
+    # students re-choose their finals with what they saw.
+    finals_locked_at: Mapped[datetime | None]
     # Private scores are also revealed once the deadline (UTC) has passed.
     deadline: Mapped[datetime | None]
     # None: the tenant's quota, else the service's default.

@@ -68,7 +68,8 @@ class LeaderboardSchema(Schema):
 class FinalSelectionSchema(Schema):
     challenge = fields.String()
     job_ids = fields.List(
-        fields.Integer(), metadata={"description": "the submissions the private leaderboard ranks"}
+        fields.Integer(validate=validate.Range(min=1, max=2**63 - 1)),
+        metadata={"description": "the submissions the private leaderboard ranks"},
     )
     chosen_by = fields.String(metadata={"enum": ["student", "default"]})
     locked = fields.Boolean(metadata={"description": "true once private scores are revealed"})
@@ -78,7 +79,7 @@ class FinalSelectionSchema(Schema):
 class FinalSelectionUpdateSchema(Schema):
     challenge = fields.String(load_default=None)
     job_ids = fields.List(
-        fields.Integer(),
+        fields.Integer(validate=validate.Range(min=1, max=2**63 - 1)),
         required=True,
         metadata={"description": "up to two of your graded jobs; [] returns to your best public one"},
     )

@@ -40,7 +40,7 @@ def target_tenant(slug: str | None) -> Tenant:
             raise NotFound(f"no tenant {slug!r}")
         return tenant
     if slug is not None and slug != current_user.tenant.slug:
-        raise Forbidden("a teacher manages only their own tenant")
+        raise Forbidden("you may act only on your own class")
     return current_user.tenant
 
 

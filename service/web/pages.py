@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
@@ -136,7 +137,7 @@ def submissions():
 @page()
 def choose_finals():
     challenge = challenge_for(current_user, request.form.get("challenge") or None)
-    chosen = [int(value) for value in request.form.getlist("job_ids") if value.isdigit()]
+    chosen = [int(value) for value in request.form.getlist("job_ids") if JOB_ID.fullmatch(value)]
     try:
         select_finals(current_user, challenge, chosen)
     except ServiceError as error:
@@ -188,6 +189,9 @@ def challenge_settings(challenge_id: int):
         raise InvalidInput(f"unknown action {action!r}")
     operator_tenant = challenge.tenant.slug if current_user.role is Role.ADMIN else None
     return redirect(url_for("web.teacher", tenant=operator_tenant, _anchor=f"challenge-{challenge.id}"))
+
+
+JOB_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits, and small enough for a 64-bit id
 
 
 def _deadline_from_form(value: str) -> datetime:

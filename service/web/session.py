@@ -8,6 +8,7 @@ before any token, has its own double-submit cookie.
 
 from __future__ import annotations
 
+import posixpath
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -74,7 +75,13 @@ def to_sign_in() -> Response:
 def safe_next(target: str | None) -> str:
     """Where to go after signing in: a page of this site only, never another host."""
     parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and parts.path.startswith("/web/"):
+    # normpath: "/web/../admin" must not pass for a page under /web/
+    if (
+        target
+        and not parts.scheme
+        and not parts.netloc
+        and posixpath.normpath(parts.path).startswith("/web/")
+    ):
         return target
     return url_for("web.home")
 

@@ -174,3 +174,27 @@ def test_cli_reveals_and_sets_a_deadline(runner, client, class_a):
     assert board(client, "ann")["private"] is not None
     bad = runner.invoke(args=["challenges", "deadline", "next friday", "--tenant", "class-a"])
     assert bad.exit_code != 0 and "ISO 8601" in bad.output
+
+
+def test_finals_stay_fixed_after_scores_were_revealed_then_hidden(client, class_a):
+    best_public = add_scored(class_a, "ann", 0.80, 0.60, minute=1)
+    best_private = add_scored(class_a, "ann", 0.70, 0.95, minute=2)
+    reveal(client, class_a, private_revealed=True)
+    reveal(client, class_a, private_revealed=False)
+    ann = login(client, "ann")
+    response = client.put("/final-submissions", headers=ann, json={"job_ids": [best_private]})
+    assert response.status_code == 409
+    reveal(client, class_a, private_revealed=True)
+    assert board(client, "ann")["private"][0]["score"] == 0.60  # still the default final, job best_public
+    assert best_public
+
+
+def test_scores_revealed_by_a_past_deadline_cannot_be_hidden_without_moving_it(client, class_a):
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    reveal(client, class_a, deadline=past)
+    response = client.patch(
+        f"/admin/challenges/{challenge_id(class_a)}",
+        json={"private_revealed": False},
+        headers=login(client, "teacher-a"),
+    )
+    assert response.status_code == 409 and "deadline" in response.get_json()["detail"]

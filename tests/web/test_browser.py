@@ -43,7 +43,8 @@ def sign_in(driver, tools, base: str, username: str) -> None:
     _, By, Keys, _ = tools
     driver.get(f"{base}/web/upload")
     wait(driver, tools, lambda d: "/web/signin" in d.current_url)
-    assert driver.switch_to.active_element.get_attribute("id") == "username"  # autofocus
+    # autofocus lands once the page has loaded, a moment after the URL changes
+    wait(driver, tools, lambda d: d.switch_to.active_element.get_attribute("id") == "username")
     keys(driver, tools, username, Keys.TAB, WEB_PASSWORD, Keys.ENTER)
     wait(driver, tools, lambda d: "/web/upload" in d.current_url and "signin" not in d.current_url)
     assert driver.find_element(By.CSS_SELECTOR, ".who").text.startswith(username)
