@@ -149,7 +149,7 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
         "public": public_rows,
         "private": None,
     }
-    if viewer.role is not Role.STUDENT or challenge.private_revealed:
+    if challenge.private_visible_to(viewer):
         board["private"] = _private_rows(entries, best, public_rank, viewer)
     return board
 

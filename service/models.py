@@ -85,6 +85,10 @@ class Challenge(db.Model):
 
     tenant: Mapped[Tenant] = relationship()
 
+    def private_visible_to(self, user: User) -> bool:
+        """Staff always see private scores; students once they are revealed."""
+        return user.role is not Role.STUDENT or self.private_revealed
+
     @property
     def private_revealed(self) -> bool:
         """Whether students may see private scores: revealed by hand, or the deadline passed."""

@@ -140,7 +140,7 @@ def get_visible_submission(submission_id: int) -> Submission:
 
 
 def may_see_private_score(submission: Submission) -> bool:
-    return current_user.role is not Role.STUDENT or submission.challenge.private_revealed
+    return submission.challenge.private_visible_to(current_user)
 
 
 def score_history() -> list[dict]:

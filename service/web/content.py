@@ -26,7 +26,7 @@ def my_submissions_page(user: User, challenge: Challenge) -> dict:
         .order_by(Submission.created_at.desc(), Submission.id.desc())
         .limit(SHOWN_SUBMISSIONS)
     ).all()
-    show_private = challenge.private_revealed or user.role is not Role.STUDENT
+    show_private = challenge.private_visible_to(user)
     finished = [s for s in reversed(submissions) if s.status is SubmissionStatus.FINISHED]
     chart = score_chart(
         [(s.created_at, s.public_score, s.private_score if show_private else None) for s in finished]
