@@ -110,10 +110,13 @@ def _same_file_or_refuse(earlier: Submission, digest: str) -> Submission:
 def with_quota_headers(response):
     """Add the signed-in student's quota for the requested challenge, when there is one to tell."""
     try:
-        verify_jwt_in_request(optional=True)
-    except (JWTExtendedException, PyJWTError):
-        return response  # a refused token has no quota to tell
-    user = get_current_user()
+        user = get_current_user()  # verified already by the route
+    except RuntimeError:  # refused before the route ran (a rate limit): verify here
+        try:
+            verify_jwt_in_request(optional=True)
+        except (JWTExtendedException, PyJWTError):
+            return response  # a refused token has no quota to tell
+        user = get_current_user()
     if user is None or user.tenant_id is None:
         return response
     slug = request.form.get("challenge") or request.args.get("challenge")
