@@ -42,9 +42,9 @@ class Scored:
 
 
 def scored_submissions(
-    tenant_id: int, challenge_id: int | None = None, user_id: int | None = None
+    tenant_id: int, challenge_id: int | None = None, user_id: int | None = None, active_only: bool = False
 ) -> list[Scored]:
-    """The finished submissions of the tenant's students, oldest first."""
+    """The finished submissions of the tenant's students, oldest first (`active_only`: not disabled)."""
     query = (
         select(
             Submission.id,
@@ -68,6 +68,8 @@ def scored_submissions(
         query = query.where(Submission.challenge_id == challenge_id)
     if user_id is not None:
         query = query.where(Submission.user_id == user_id)
+    if active_only:
+        query = query.where(User.disabled.is_(False))
     return [Scored(*row) for row in db.session.execute(query)]
 
 
@@ -128,7 +130,8 @@ def challenge_of(tenant: Tenant, slug: str | None) -> Challenge:
 
 def leaderboard(challenge: Challenge, viewer: User) -> dict:
     """The public leaderboard, and the private one for staff or once it is revealed."""
-    entries = scored_submissions(challenge.tenant_id, challenge.id)
+    # A disabled student leaves the rankings; the teacher's exports keep their grades.
+    entries = scored_submissions(challenge.tenant_id, challenge.id, active_only=True)
     counts: dict[int, int] = defaultdict(int)
     for s in entries:
         counts[s.user_id] += 1

@@ -198,3 +198,14 @@ def test_scores_revealed_by_a_past_deadline_cannot_be_hidden_without_moving_it(c
         headers=login(client, "teacher-a"),
     )
     assert response.status_code == 409 and "deadline" in response.get_json()["detail"]
+
+
+def test_disabled_students_leave_the_leaderboard(client, class_a):
+    add_scored(class_a, "ann", 0.80, 0.70)
+    add_scored(class_a, "bob", 0.90, 0.60)
+    teacher = login(client, "teacher-a")
+    bob_id = next(
+        u["id"] for u in client.get("/admin/users", headers=teacher).get_json() if u["username"] == "bob"
+    )
+    client.post(f"/admin/users/{bob_id}/disable", headers=teacher)
+    assert [row["student"] for row in board(client, "ann")["public"]] == ["ann"]
