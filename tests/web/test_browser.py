@@ -31,10 +31,12 @@ def keys(driver, tools, *sequence):
 
 
 def wait(driver, tools, condition, timeout: float = 20):
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
 
-    # A page that is being replaced (a form's redirect) answers with stale or missing elements.
-    ignored = (NoSuchElementException, StaleElementReferenceException)
+    # A page that is being replaced (a form's redirect) answers with stale or missing
+    # elements, or Chromium's "node does not belong to the document": keep polling until
+    # the timeout, which still fails the test if the condition never holds.
+    ignored = (WebDriverException,)
     return tools[3](driver, timeout, poll_frequency=0.1, ignored_exceptions=ignored).until(condition)
 
 
