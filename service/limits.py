@@ -1,4 +1,6 @@
-"""Rate limits: who a request counts against, and the login throttle.
+"""Rate limits: their configuration, their 429 answers, and the login throttle.
+
+Who a request counts against is `identity.signed_in_user_or_address`.
 
 Counters live in the limiter's storage: Redis when configured (shared by every API
 process), this process's memory otherwise or while Redis is unreachable.

@@ -33,6 +33,7 @@ def challenge_for(user: User, slug: str | None) -> Challenge:
     query = scoped(Challenge).order_by(Challenge.id)
     if slug is not None:
         query = query.where(Challenge.slug == slug)
+    # `scoped` lets the operator see every tenant; a submission goes to the user's own.
     challenge = db.session.scalar(query.where(Challenge.tenant_id == user.tenant_id))
     if challenge is None:
         raise NotFound(f"no challenge {slug!r} in your class")

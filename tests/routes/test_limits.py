@@ -12,6 +12,16 @@ def limited_app(answer_key_path, tmp_path, **settings):
     )
 
 
+def add_students(app, *usernames: str) -> None:
+    from service import accounts
+    from service.models import Role
+
+    with app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        for username in usernames:
+            accounts.create_user(username, PASSWORD, tenant, Role.STUDENT)
+
+
 def post_submit(client, data: bytes, **kwargs):
     return client.post("/submit", data={"file": (io.BytesIO(data), "p.csv")}, **kwargs)
 
@@ -19,13 +29,7 @@ def post_submit(client, data: bytes, **kwargs):
 def test_jobs_are_limited_per_student_not_per_address(answer_key_path, tmp_path, good_submission):
     app = limited_app(answer_key_path, tmp_path, jobs_rate_limit="2 per minute")
     client = app.test_client()
-    with app.app_context():
-        from service import accounts
-        from service.models import Role
-
-        tenant = accounts.create_tenant("class-a")
-        for name in ("ann", "bob"):
-            accounts.create_user(name, PASSWORD, tenant, Role.STUDENT)
+    add_students(app, "ann", "bob")
     ann, bob = login(client, "ann"), login(client, "bob")  # same address, two students
 
     def upload(headers, n):
@@ -68,11 +72,7 @@ def test_behind_a_trusted_proxy_the_address_it_appends_is_the_client(
 def test_every_route_has_a_default_limit_with_standard_headers(answer_key_path, tmp_path, make_user):
     app = limited_app(answer_key_path, tmp_path, default_rate_limit="3 per minute")
     client = app.test_client()
-    with app.app_context():
-        from service import accounts
-        from service.models import Role
-
-        accounts.create_user("ann", PASSWORD, accounts.create_tenant("class-a"), Role.STUDENT)
+    add_students(app, "ann")
     headers = login(client, "ann")
     answers = [client.get("/me", headers=headers) for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
@@ -96,11 +96,7 @@ def test_unreachable_redis_is_reported_and_the_service_keeps_answering(
 def test_signed_in_routes_keep_working_while_redis_is_unreachable(answer_key_path, tmp_path, good_submission):
     app = limited_app(answer_key_path, tmp_path, redis_url="redis://127.0.0.1:1/0")
     client = app.test_client()
-    with app.app_context():
-        from service import accounts
-        from service.models import Role
-
-        accounts.create_user("ann", PASSWORD, accounts.create_tenant("class-a"), Role.STUDENT)
+    add_students(app, "ann")
     headers = login(client, "ann")
     assert client.get("/me", headers=headers).status_code == 200
     accepted = client.post("/jobs", headers=headers, data={"file": (io.BytesIO(good_submission), "p.csv")})
