@@ -32,7 +32,7 @@ from submit import free_port, make_case, median_seconds  # noqa: E402
 from service import accounts, create_app  # noqa: E402
 from service.extensions import db  # noqa: E402
 from service.models import Role, Submission, SubmissionStatus  # noqa: E402
-from service.scoring import score_submission  # noqa: E402
+from scoring import score_submission  # noqa: E402
 
 ROWS = 30_000
 PASSWORD = "bench-password"

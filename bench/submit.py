@@ -28,7 +28,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.scoring import AnswerKey, score_submission  # noqa: E402
+from scoring import AnswerKey, score_submission  # noqa: E402
 
 SIZES = (30_000, 101_503, 1_000_000)  # a test2 split, Kaggle's cs-test.csv, a stress size
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from .extensions import db
 from .models import Challenge, Submission, SubmissionStatus, utcnow
 from .quotas import refund_slot
-from .scoring import (
+from scoring import (
     AnswerKey,
     AnswerKeyError,
     ScoreResult,

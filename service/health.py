@@ -6,7 +6,7 @@ from flask import current_app
 from redis.exceptions import RedisError
 
 from .grading import default_answer_key
-from .scoring import AnswerKeyError
+from scoring import AnswerKeyError
 
 
 def service_health() -> tuple[dict, int]:

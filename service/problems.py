@@ -9,7 +9,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from .errors import ServiceError
-from .scoring import AnswerKeyError, NotTextError, SubmissionError
+from scoring import AnswerKeyError, NotTextError, SubmissionError
 
 PROBLEM_MIMETYPE = "application/problem+json"
 # Headers of an HTTP error that still matter once its body is replaced.

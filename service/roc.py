@@ -5,8 +5,8 @@ from __future__ import annotations
 from .errors import Conflict
 from .grading import answer_key_of
 from .models import Submission, SubmissionStatus
-from .scoring import parse_submission
-from .scoring.curves import roc_curve_points
+from scoring import parse_submission
+from scoring.curves import roc_curve_points
 
 DECIMALS = 5  # a browser draws a few hundred pixels: five decimals are plenty
 

@@ -18,7 +18,7 @@ from .extensions import db
 from .models import Challenge, Role, Submission, SubmissionStatus, User
 from .queue import grading_queue
 from .quotas import quota_headers, quota_status, reserve_slot
-from .scoring import require_text
+from scoring import require_text
 from .tenancy import scoped
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from service import create_app
-from service.scoring import AnswerKey, read_answer_key
+from scoring import AnswerKey, read_answer_key
 
 KEY_ROWS = 500
 

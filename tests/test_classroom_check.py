@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from service.scoring import load_answer_key, score_submission
+from scoring import load_answer_key, score_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.scoring import load_answer_key, score_submission
+from scoring import load_answer_key, score_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 

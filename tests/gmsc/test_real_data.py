@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from gmsc.columns import LABEL, USAGE
-from service.scoring import load_answer_key, score_submission
+from scoring import load_answer_key, score_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_FILES = ("test2.csv", "test2-predictions.csv", "data/gmsc-calibration.json")

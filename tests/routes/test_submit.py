@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service import create_app
-from service.scoring import score_submission
+from scoring import score_submission
 
 PROBLEM = "application/problem+json"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from service.scoring import AnswerKeyError, load_answer_key, read_answer_key
+from scoring import AnswerKeyError, load_answer_key, read_answer_key
 from tests.conftest import write_answer_key
 
 

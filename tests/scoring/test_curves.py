@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from service.scoring.curves import roc_curve_points
+from scoring.curves import roc_curve_points
 
 
 @st.composite

@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
-from service.scoring import roc_auc
-from service.scoring.metrics import roc_auc_split
+from scoring import roc_auc
+from scoring.metrics import roc_auc_split
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 # Few distinct values make many ties, the case where rank-based AUCs go wrong.

@@ -4,8 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
-from service.scoring import NotTextError, SubmissionError, parse_submission, score_submission
-from service.scoring.submission import _parse_fast, _parse_strict
+from scoring import NotTextError, SubmissionError, parse_submission, score_submission
+from scoring.submission import _parse_fast, _parse_strict
 from tests.conftest import submission_csv
 
 
@@ -198,7 +198,7 @@ def test_fast_and_strict_readers_agree_on_valid_files(answer_key_small, ids, sco
 
 @pytest.fixture(scope="module")
 def answer_key_small():
-    from service.scoring import AnswerKey
+    from scoring import AnswerKey
 
     return AnswerKey.from_arrays(np.arange(1, 9), [0, 1] * 4, [True, False] * 4)
 

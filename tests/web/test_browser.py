@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.scoring import load_answer_key, score_submission
+from scoring import load_answer_key, score_submission
 from tests.routes.scored import add_scored
 from tests.web.conftest import PROJECT, WEB_PASSWORD, screenshot
 
