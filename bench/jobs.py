@@ -29,9 +29,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from submit import free_port, make_case, median_seconds  # noqa: E402
 
-from service import accounts, create_app  # noqa: E402
+import service.accounts.users as accounts  # noqa: E402
+from service import create_app  # noqa: E402
 from service.extensions import db  # noqa: E402
-from service.models import Role, Submission, SubmissionStatus  # noqa: E402
+from service.store.models import Role, Submission, SubmissionStatus  # noqa: E402
 from scoring import score_submission  # noqa: E402
 
 ROWS = 30_000

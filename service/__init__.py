@@ -8,16 +8,16 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from .auth import init_auth
-from .cli import register_commands
-from .config import Settings, load_settings
-from .extensions import api, db
-from .limits import init_limits
-from .problems import register_error_handlers
-from .queue import init_queue
-from .redis_client import init_redis
-from .routes import register_blueprints
-from .web import init_web
+from service.accounts.tokens import init_auth
+from service.cli.accounts import register_commands
+from service.config import Settings, load_settings
+from service.extensions import api, db
+from service.http.rate_limits import init_limits
+from service.http.problems import register_error_handlers
+from service.grading.queue import init_queue
+from service.redis_client import init_redis
+from service.http.routes import register_blueprints
+from service.web import init_web
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

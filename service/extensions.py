@@ -9,8 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import DeclarativeBase
 
-from .identity import signed_in_user_or_address
-from .problems import ProblemApi
+from service.http.identity import signed_in_user_or_address
+from service.http.problems import ProblemApi
 
 
 class Base(DeclarativeBase):

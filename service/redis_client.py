@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from redis import Redis
 
-from .config import Settings
+from service.config import Settings
 
 
 def init_redis(app: Flask, settings: Settings) -> None:

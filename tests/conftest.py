@@ -74,8 +74,8 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def make_user(app):
     """make_user(username, role="student", tenant="class-a"): creates the tenant on first use."""
-    from service import accounts
-    from service.models import Role, Tenant
+    import service.accounts.users as accounts
+    from service.store.models import Role, Tenant
 
     def make(username: str, role: str = "student", tenant: str | None = "class-a"):
         with app.app_context():
@@ -120,7 +120,7 @@ def cheap_password_hashing(monkeypatch):
     """Real argon2 with small costs: the production costs would make each test seconds long."""
     from argon2 import PasswordHasher
 
-    from service import security
+    import service.accounts.passwords as security
 
     monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from service.spreadsheet import csv_chunks, json_chunks, neutralise
+from service.results.spreadsheet import csv_chunks, json_chunks, neutralise
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=cmd|' /C calc'!A0"])

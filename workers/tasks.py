@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from service import create_app
-from service.grading import fail_submission, run_grading
+from service.grading.jobs import fail_submission, run_grading
 
 _app: Flask | None = None
 

@@ -6,7 +6,7 @@ The pages sign in with the same JWTs as the API, kept in an HttpOnly cookie (see
 
 from flask import Flask, redirect, url_for
 
-from .pages import bp
+from service.web.pages import bp
 
 
 def init_web(app: Flask) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..finals import final_selection
-from ..models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
-from ..submissions import may_see_private_score, visible_submissions
-from ..tenancy import scoped
-from .charts import score_chart
+from service.extensions import db
+from service.results.finals import final_selection
+from service.store.models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
+from service.grading.submissions import may_see_private_score, visible_submissions
+from service.store.tenancy import scoped
+from service.web.charts import score_chart
 
 SHOWN_SUBMISSIONS = 200
 

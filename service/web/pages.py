@@ -9,19 +9,19 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from flask_jwt_extended import current_user, get_jwt, set_access_cookies, unset_jwt_cookies
 from flask_limiter.util import get_remote_address
 
-from ..auth import sign_in
-from ..errors import InvalidInput, ServiceError
-from ..extensions import limiter
-from ..finals import select_finals
-from ..leaderboard import challenge_of, leaderboard
-from ..limits import setting
-from ..models import Challenge, Role
-from ..reveal import set_deadline, set_revealed
-from ..revocation import revoke
-from ..submissions import challenge_for, get_visible_submission
-from ..tenancy import get_scoped_or_404, target_tenant
-from .content import class_summary, my_challenges, my_submissions_page, private_score_shown, tenants
-from .session import SIGNIN_CSRF_COOKIE, new_signin_token, page, safe_next, signin_token_matches
+from service.accounts.tokens import sign_in
+from service.errors import InvalidInput, ServiceError
+from service.extensions import limiter
+from service.results.finals import select_finals
+from service.results.leaderboard import challenge_of, leaderboard
+from service.http.rate_limits import setting
+from service.store.models import Challenge, Role
+from service.challenges.reveal import set_deadline, set_revealed
+from service.accounts.revocation import revoke
+from service.grading.submissions import challenge_for, get_visible_submission
+from service.store.tenancy import get_scoped_or_404, target_tenant
+from service.web.content import class_summary, my_challenges, my_submissions_page, private_score_shown, tenants
+from service.web.session import SIGNIN_CSRF_COOKIE, new_signin_token, page, safe_next, signin_token_matches
 
 bp = Blueprint(
     "web", __name__, url_prefix="/web", template_folder="templates", static_folder="static",

@@ -25,8 +25,8 @@ from flask_jwt_extended import (
 from flask_jwt_extended.exceptions import CSRFError, JWTExtendedException
 from jwt import PyJWTError
 
-from ..errors import ServiceError
-from ..models import Role
+from service.errors import ServiceError
+from service.store.models import Role
 
 SIGNIN_CSRF_COOKIE = "signin_csrf"
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from service.extensions import db
-from service.models import Challenge, Submission, SubmissionStatus, User
+from service.store.models import Challenge, Submission, SubmissionStatus, User
 
 START = datetime(2025, 3, 1, 9, 0)
 
@@ -40,7 +40,7 @@ def add_scored(
 
 
 def challenge_id(app, tenant: str = "class-a") -> int:
-    from service.models import Tenant
+    from service.store.models import Tenant
 
     with app.app_context():
         return db.session.scalar(

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from service import create_app
 from service.config import ConfigError
 from service.extensions import db
-from service.models import RevokedToken, User
+from service.store.models import RevokedToken, User
 from tests.conftest import PASSWORD, login
 
 
@@ -157,8 +157,8 @@ def test_revoked_tokens_live_in_redis_and_every_api_process_sees_them(tmp_path, 
     }
     first, second = create_app(settings), create_app(settings)  # two API processes, one store and Redis
     with first.app_context():
-        from service import accounts
-        from service.models import Role
+        import service.accounts.users as accounts
+        from service.store.models import Role
 
         accounts.create_user("ann", PASSWORD, accounts.create_tenant("class-a"), Role.STUDENT)
     client_one, client_two = first.test_client(), second.test_client()

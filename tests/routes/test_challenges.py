@@ -1,5 +1,5 @@
 from service.extensions import db
-from service.models import Challenge, Tenant
+from service.store.models import Challenge, Tenant
 from tests.conftest import login
 
 

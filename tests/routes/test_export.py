@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from service.extensions import db
-from service.models import Submission, User
+from service.store.models import Submission, User
 from tests.conftest import login
 from tests.routes.scored import add_scored
 

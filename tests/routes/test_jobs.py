@@ -137,9 +137,9 @@ def test_score_history_lists_finished_jobs_per_challenge(client, two_classes, go
 def test_in_process_job_that_breaks_the_session_is_retried_and_finishes(
     app, client, two_classes, good_submission, monkeypatch
 ):
-    import service.grading as grading
+    import service.grading.jobs as grading
     from service.extensions import db
-    from service.models import User
+    from service.store.models import User
 
     real = grading.score_submission
     calls = []
@@ -160,7 +160,7 @@ def test_in_process_job_that_breaks_the_session_is_retried_and_finishes(
 def test_in_process_job_that_always_raises_ends_failed_and_costs_no_slot(
     app, client, two_classes, good_submission, monkeypatch
 ):
-    import service.grading as grading
+    import service.grading.jobs as grading
 
     def always_raises(data, key, **options):
         raise RuntimeError("the disk is on fire")
@@ -177,7 +177,7 @@ def test_jobs_left_open_by_a_stopped_api_process_are_graded_by_the_next(
 ):
     from service import create_app
     from service.extensions import db
-    from service.models import Submission, SubmissionStatus
+    from service.store.models import Submission, SubmissionStatus
 
     client = app.test_client()
     student = login(client, "student-a")

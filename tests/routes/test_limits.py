@@ -13,8 +13,8 @@ def limited_app(answer_key_path, tmp_path, **settings):
 
 
 def add_students(app, *usernames: str) -> None:
-    from service import accounts
-    from service.models import Role
+    import service.accounts.users as accounts
+    from service.store.models import Role
 
     with app.app_context():
         tenant = accounts.create_tenant("class-a")

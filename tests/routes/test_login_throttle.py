@@ -12,8 +12,8 @@ def throttled_app(answer_key_path, tmp_path, **settings):
         "login_failure_limits": "3 per 2 seconds", "login_address_failure_limit": "6 per 2 seconds", **settings,
     })  # fmt: skip
     with app.app_context():
-        from service import accounts
-        from service.models import Role
+        import service.accounts.users as accounts
+        from service.store.models import Role
 
         tenant = accounts.create_tenant("class-a")
         for name in ("ann", "bob", "cid"):

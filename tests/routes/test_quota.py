@@ -8,8 +8,8 @@ import pytest
 
 from service import create_app
 from service.extensions import db
-from service.grading import fail_submission
-from service.models import QuotaGrant
+from service.grading.jobs import fail_submission
+from service.store.models import QuotaGrant
 from tests.conftest import login
 
 
@@ -66,7 +66,7 @@ def test_platform_failures_give_their_slot_back(app, client, two_classes, good_s
     job_id = upload(client, student, good_submission).get_json()["id"]
     wait_done(client, student, f"/jobs/{job_id}")
     with app.app_context():  # as if the worker had died: the reopened job fails for the platform
-        from service.models import Submission, SubmissionStatus
+        from service.store.models import Submission, SubmissionStatus
 
         submission = db.session.get(Submission, job_id)
         submission.status = SubmissionStatus.STARTED

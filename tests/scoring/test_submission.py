@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
@@ -170,17 +170,113 @@ cells = st.one_of(
     st.integers(-5, 10**6).map(str),
     st.sampled_from(["", " ", "nan", "NA", "abc", "1e5", " 0.5 ", "1.0", "+3", "-0", '"7"', "1,2", "1_0"]),
 )
+probability_cells = st.one_of(
+    st.floats(-1e6, 1e6).map(repr),
+    st.floats(0, 1).map(lambda p: f"{p:.3f}"),
+    st.floats(0, 1).map(lambda p: f"{p:.20e}"),
+    st.sampled_from(["0", "1", ".5", "5.", "+0.5", "-0", "1E-3", "00.25", "1e-400"]),
+)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(cells, cells), min_size=1, max_size=30), st.randoms(use_true_random=False))
-def test_fast_path_never_accepts_what_the_strict_reader_refuses(answer_key_small, rows, rnd):
+def _a_row(draw, rows) -> list[str]:
+    return draw(st.sampled_from([row for row in rows if row]))  # not a blank line
+
+
+def _padded(draw, rows):
+    row = _a_row(draw, rows)
+    column = draw(st.integers(0, 1))
+    row[column] = draw(st.sampled_from([" ", "\t", ""])) + row[column] + draw(st.sampled_from([" ", "\t", ""]))
+
+
+def _signed(draw, rows):
+    row = _a_row(draw, rows)
+    column = draw(st.integers(0, 1))
+    row[column] = draw(st.sampled_from(["+", "-"])) + row[column]
+
+
+def _id_written_as_float(draw, rows):
+    row = _a_row(draw, rows)
+    row[0] = draw(st.sampled_from([f"{row[0]}.0", f"{row[0]}e0", f"0{row[0]}"]))
+
+
+def _cell_replaced(draw, rows):
+    row = _a_row(draw, rows)
+    row[draw(st.integers(0, 1))] = draw(cells)
+
+
+def _cell_quoted(draw, rows):
+    row = _a_row(draw, rows)
+    column = draw(st.integers(0, 1))
+    row[column] = f'"{row[column]}"'
+
+
+def _field_added(draw, rows):
+    _a_row(draw, rows).append(draw(cells))
+
+
+def _trailing_comma_on_every_row(draw, rows):
+    for row in rows:
+        row.append("")
+
+
+def _row_dropped(draw, rows):
+    if len(rows) > 1:
+        rows.pop(draw(st.integers(0, len(rows) - 1)))
+
+
+def _row_repeated(draw, rows):
+    rows.insert(draw(st.integers(0, len(rows))), list(draw(st.sampled_from(rows))))
+
+
+def _blank_line_inserted(draw, rows):
+    rows.insert(draw(st.integers(0, len(rows))), [])
+
+
+def _id_changed(draw, rows):
+    _a_row(draw, rows)[0] = draw(st.sampled_from(["0", "1", "8", "9", "-1", str(2**63), "1.5"]))
+
+
+def _rows_joined_by_a_lone_cr(draw, rows):
+    if len(rows) > 1:
+        at = draw(st.integers(0, len(rows) - 2))
+        rows[at] = ["\r".join([",".join(rows[at]), ",".join(rows.pop(at + 1))])]
+
+
+# Harmless edits (the first three) keep the file valid; each of the others breaks it in one place.
+EDITS = [
+    _padded,
+    _signed,
+    _id_written_as_float,
+    _cell_replaced,
+    _cell_quoted,
+    _field_added,
+    _trailing_comma_on_every_row,
+    _row_dropped,
+    _row_repeated,
+    _blank_line_inserted,
+    _id_changed,
+    _rows_joined_by_a_lone_cr,
+]
+
+
+@st.composite
+def edited_submissions(draw):
+    """The rows of a valid submission for `answer_key_small`, after up to three edits."""
+    rows = [[str(i), draw(probability_cells)] for i in draw(st.permutations(range(1, 9)))]
+    for edit in draw(st.lists(st.sampled_from(EDITS), max_size=3)):
+        edit(draw, rows)
+    return draw(st.sampled_from(["\n", "\r\n"])).join(",".join(row) for row in rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(edited_submissions())
+def test_fast_path_never_accepts_what_the_strict_reader_refuses(answer_key_small, text):
     """The vectorised path is only a shortcut: whatever it accepts, the strict reader accepts alike."""
-    text = "\n".join(f"{a},{b}" for a, b in rows)
     fast = _parse_fast(text.encode(), answer_key_small)
+    event("the fast path accepts" if fast is not None else "the fast path refuses")
     if fast is None:
         return
-    strict = _parse_strict(text, answer_key_small)
+    strict = _parse_strict(text, answer_key_small)  # a refusal raises SubmissionError here
     assert np.array_equal(fast.key_rows, strict.key_rows)
     assert np.array_equal(fast.probabilities, strict.probabilities)
 

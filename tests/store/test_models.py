@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service import accounts
+import service.accounts.users as accounts
 from service.errors import Conflict, InvalidInput
 from service.extensions import db
-from service.models import Challenge, Role, Submission, SubmissionStatus, User
-from service.revocation import is_revoked, revoke
+from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
+from service.accounts.revocation import is_revoked, revoke
 
 
 def test_tenant_comes_with_its_default_challenge(store_app):

@@ -3,13 +3,13 @@
 import csv
 import io
 
-from service import accounts
+import service.accounts.users as accounts
 from service.extensions import db
-from service.finals import select_finals
-from service.leaderboard import challenge_of, leaderboard
-from service.models import Role
-from service.reveal import set_revealed
-from service.score_export import export_scores
+from service.results.finals import select_finals
+from service.results.leaderboard import challenge_of, leaderboard
+from service.store.models import Role
+from service.challenges.reveal import set_revealed
+from service.results.export import export_scores
 from tests.conftest import PASSWORD, login
 from tests.routes.scored import add_scored
 

@@ -55,8 +55,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def seeded_app(browser_available, tmp_path_factory):
     """An app on the live server's store, for the tests to add users and scores directly."""
-    from service import accounts, create_app
-    from service.models import Role
+    import service.accounts.users as accounts
+    from service import create_app
+    from service.store.models import Role
 
     instance = tmp_path_factory.mktemp("web-instance")
     app = create_app({"instance_path": instance, "answer_key_path": PROJECT / "test2.csv"})

@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from service import accounts
+import service.accounts.users as accounts
 from service.extensions import db
-from service.models import Role
+from service.store.models import Role
 from tests.conftest import PASSWORD
 
 

@@ -13,10 +13,10 @@ from rq import Queue
 from rq.job import Job
 from sklearn.metrics import roc_auc_score
 
-from service import accounts
+import service.accounts.users as accounts
 from service.extensions import db
-from service.grading import run_grading
-from service.models import Role, Submission, Tenant
+from service.grading.jobs import run_grading
+from service.store.models import Role, Submission, Tenant
 from tests.conftest import PASSWORD, login, submission_csv
 from tests.workers.conftest import wait_for
 

@@ -1,0 +1,1 @@
+"""Accounts: tenants, users, rosters, passwords, sign-in tokens and their revocation."""

@@ -1,0 +1,130 @@
+"""Sign-in with JWTs: what a token carries, how it is checked, and role guards for routes."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from functools import wraps
+
+from flask import Flask
+from flask_jwt_extended import create_access_token, create_refresh_token, current_user, verify_jwt_in_request
+from flask_jwt_extended.exceptions import CSRFError
+from sqlalchemy import select
+
+from service.config import Settings
+from service.errors import Forbidden, Unauthorized
+from service.extensions import db, jwt
+from service.http.rate_limits import finish_login_attempt, start_login_attempt
+from service.store.models import Role, User
+from service.http.problems import problem
+from service.accounts.revocation import is_revoked
+from service.accounts.passwords import jwt_secret, verify_password
+
+
+def init_auth(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        JWT_SECRET_KEY=jwt_secret(settings),
+        JWT_ACCESS_TOKEN_EXPIRES=timedelta(minutes=settings.jwt_access_token_minutes),
+        JWT_REFRESH_TOKEN_EXPIRES=timedelta(days=settings.jwt_refresh_token_days),
+        # API clients send a bearer header (tried first, no CSRF token needed); the web pages
+        # keep the access token in an HttpOnly cookie, and every state-changing request signed
+        # in by that cookie must echo its CSRF token (header or form field): a double submit.
+        JWT_TOKEN_LOCATION=["headers", "cookies"],
+        JWT_COOKIE_CSRF_PROTECT=True,
+        JWT_CSRF_CHECK_FORM=True,
+        JWT_COOKIE_SECURE=settings.web_cookie_secure,
+        JWT_COOKIE_SAMESITE="Lax",
+        # The cookie lives as long as the token, not just until the browser closes.
+        JWT_SESSION_COOKIE=False,
+    )
+    jwt.init_app(app)
+    app.register_error_handler(CSRFError, _csrf_refused)  # after init_app, which registers its own
+
+
+def sign_in(username: str, password: str) -> dict:
+    """Tokens for valid credentials; failures are counted, and repeated ones throttled, then locked."""
+    start_login_attempt(username)
+    user = authenticate(username, password)
+    finish_login_attempt(username, succeeded=user is not None)
+    if user is None:
+        raise Unauthorized("wrong username or password")
+    return issue_tokens(user)
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None; as slow for an unknown name as for a wrong password."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    valid = verify_password(user.password_hash if user else None, password)
+    return user if valid and user is not None and not user.disabled else None
+
+
+def issue_tokens(user: User) -> dict:
+    claims = {
+        "username": user.username,
+        "role": user.role.value,
+        "tenant": user.tenant.slug if user.tenant else None,
+    }
+    return {
+        "access_token": create_access_token(identity=str(user.id), additional_claims=claims),
+        "refresh_token": create_refresh_token(identity=str(user.id), additional_claims=claims),
+        "token_type": "Bearer",
+    }
+
+
+def roles_required(*roles: Role):
+    """Route guard: a valid access token of a user holding one of `roles` (checked in the store)."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            verify_jwt_in_request()
+            if current_user.role not in roles:
+                raise Forbidden("your role may not use this route")
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+@jwt.user_lookup_loader
+def _load_user(_header, payload) -> User | None:
+    user = db.session.get(User, int(payload["sub"]))
+    if user is None or user.disabled:
+        return None
+    # `iat` has whole seconds: a token from the very second of a reset is given the benefit.
+    if user.tokens_valid_after and payload["iat"] < int(
+        user.tokens_valid_after.replace(tzinfo=UTC).timestamp()
+    ):
+        return None  # issued before a password reset or a disable
+    return user
+
+
+@jwt.token_in_blocklist_loader
+def _token_revoked(_header, payload) -> bool:
+    return is_revoked(payload["jti"])
+
+
+def _csrf_refused(_error):
+    return problem(
+        403,
+        "Forbidden",
+        "missing or wrong CSRF token: a request signed in by cookie sends the csrf_access_token "
+        "cookie's value as the X-CSRF-TOKEN header (or the csrf_token form field)",
+    )
+
+
+def _unauthorized(detail: str):
+    response = problem(401, "Unauthorized", detail)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="grader"'
+    return response
+
+
+# Every token failure is a 401 problem (flask-jwt-extended would answer 422 for some).
+jwt.unauthorized_loader(
+    lambda reason: _unauthorized("sign in first: send Authorization: Bearer <access token>")
+)
+jwt.invalid_token_loader(lambda reason: _unauthorized(f"invalid token: {reason}"))
+jwt.expired_token_loader(lambda _h, _p: _unauthorized("the token has expired; refresh it or sign in again"))
+jwt.revoked_token_loader(lambda _h, _p: _unauthorized("the token has been revoked; sign in again"))
+jwt.user_lookup_error_loader(lambda _h, _p: _unauthorized("the account no longer exists or is disabled"))
+jwt.needs_fresh_token_loader(lambda _h, _p: _unauthorized("a fresh sign-in is needed"))

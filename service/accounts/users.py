@@ -1,0 +1,166 @@
+"""Tenants, users and rosters: the operations the CLI and the admin routes share."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from service.errors import Conflict, InvalidInput, NotFound
+from service.extensions import db
+from service.store.models import Challenge, Role, Tenant, User, utcnow
+from service.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, generate_password, hash_password
+from service.store.tenancy import scoped
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}")
+EMAIL = re.compile(r"[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]{1,189}\.[A-Za-z]{2,63}")
+DEFAULT_CHALLENGE = ("gmsc", "Give Me Some Credit")
+
+
+def create_tenant(slug: str, name: str | None = None) -> Tenant:
+    """A new class with its default challenge."""
+    if not SLUG.fullmatch(slug):
+        raise InvalidInput("a tenant slug is 2-64 lowercase letters, digits or '-'")
+    if db.session.scalar(select(Tenant).where(Tenant.slug == slug)):
+        raise Conflict(f"tenant {slug!r} exists already")
+    tenant = Tenant(slug=slug, name=name or slug)
+    challenge_slug, title = DEFAULT_CHALLENGE
+    db.session.add_all([tenant, Challenge(tenant=tenant, slug=challenge_slug, title=title)])
+    db.session.commit()
+    return tenant
+
+
+def tenant_by_slug(slug: str) -> Tenant:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise NotFound(f"no tenant {slug!r}")
+    return tenant
+
+
+def user_by_username(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f"a password has {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters")
+
+
+def _new_user(username: str, password: str, tenant: Tenant | None, role: Role, email: str | None) -> User:
+    if not USERNAME.fullmatch(username):
+        raise InvalidInput(
+            f"{username!r}: a username is 2-64 letters, digits or . _ @ -, starting alphanumeric"
+        )
+    check_password_rules(password)
+    if email and not EMAIL.fullmatch(email):
+        raise InvalidInput(f"{email!r} is not an email address")
+    if role is not Role.ADMIN and tenant is None:
+        raise InvalidInput("students and teachers belong to a tenant")
+    return User(
+        username=username,
+        email=email or None,
+        password_hash=hash_password(password),
+        role=role,
+        tenant=tenant,
+    )
+
+
+def create_user(
+    username: str, password: str, tenant: Tenant | None, role: Role, email: str | None = None
+) -> User:
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"user {username!r} exists already")
+    user = _new_user(username, password, tenant, role, email)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    username: str
+    email: str | None
+    generated_password: str | None  # only when the roster gave none: for the teacher to hand out
+
+
+def import_roster(roster: bytes, tenant: Tenant, may_generate: bool = True) -> list[RosterEntry]:
+    """Create a student per row of `username,email[,password]`; all of them or, on any problem, none.
+
+    Empty passwords are generated, unless `may_generate` is False (nowhere to hand them out).
+    """
+    try:
+        text = roster.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("the roster is not UTF-8 text") from None
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise InvalidInput(f"the roster is not valid CSV: {exc}") from None
+    if rows and [c.strip().lower() for c in rows[0][:2]] == ["username", "email"]:
+        rows = rows[1:]
+    if not rows:
+        raise InvalidInput("the roster has no students; expected rows of username,email[,password]")
+    problems, users, entries = [], [], []
+    existing = set(db.session.scalars(select(User.username)))
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row] + ["", ""]
+        username, email, password = cells[0], cells[1], cells[2]
+        if username in existing or username in seen:
+            problems.append(f"row {line}: user {username!r} exists already")
+            continue
+        seen.add(username)
+        if not password and not may_generate:
+            problems.append(f"row {line}: no password, and no file to receive a generated one (--out)")
+            continue
+        generated = None if password else generate_password()
+        try:
+            users.append(_new_user(username, password or generated, tenant, Role.STUDENT, email))
+        except InvalidInput as exc:
+            problems.append(f"row {line}: {exc.detail}")
+            continue
+        entries.append(RosterEntry(username, email or None, generated))
+    if problems:
+        raise InvalidInput("; ".join(problems[:20]), problems=problems[:20], total_problems=len(problems))
+    db.session.add_all(users)
+    db.session.commit()
+    return entries
+
+
+def reset_password(user: User, password: str | None = None) -> str:
+    """Set `password`, or a generated one; returns it so the teacher can hand it over.
+
+    Tokens issued before the reset stop working: whoever knew the old password is out.
+    """
+    new_password = password or generate_password()
+    check_password_rules(new_password)
+    user.password_hash = hash_password(new_password)
+    user.tokens_valid_after = utcnow()
+    db.session.commit()
+    return new_password
+
+
+def disable_user(user: User) -> None:
+    """A disabled user can no longer sign in, and their tokens stop working at once."""
+    user.disabled = True
+    user.tokens_valid_after = utcnow()
+    db.session.commit()
+
+
+def list_users(tenant: Tenant | None) -> list[User]:
+    """The caller's visible users (see `tenancy.scoped`), of one tenant when named."""
+    statement = scoped(User).order_by(User.username)
+    if tenant is not None:
+        statement = statement.where(User.tenant_id == tenant.id)
+    return list(db.session.scalars(statement))
+
+
+def list_tenants() -> list[Tenant]:
+    return list(db.session.scalars(select(Tenant).order_by(Tenant.slug)))

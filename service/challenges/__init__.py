@@ -1,0 +1,1 @@
+"""Challenges of a class: which ones a user sees, their answer keys, reveal and deadline."""

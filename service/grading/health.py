@@ -1,0 +1,32 @@
+"""What /health reports: can the service grade, and is Redis there."""
+
+from __future__ import annotations
+
+from flask import current_app
+from redis.exceptions import RedisError
+
+from service.grading.jobs import default_answer_key
+from scoring import AnswerKeyError
+
+
+def service_health() -> tuple[dict, int]:
+    """The report and its HTTP status: 503 only when grading is impossible."""
+    report: dict = {"status": "ok"}
+    try:
+        report["answer_key"] = {"loaded": True, "rows": len(default_answer_key())}
+    except AnswerKeyError as exc:
+        # The path is for the operator's log, not for anonymous clients.
+        current_app.logger.error("cannot grade: %s", exc)
+        report["status"] = "unavailable"
+        report["answer_key"] = {"loaded": False}
+    redis = current_app.extensions.get("redis")
+    if redis is not None:
+        try:
+            redis.ping()
+            report["redis"] = "ok"
+        except RedisError:
+            # The API keeps answering: rate limits fall back to this process's memory.
+            report["redis"] = "unreachable: rate limits are per process, queued jobs wait"
+            if report["status"] == "ok":
+                report["status"] = "degraded"
+    return report, 503 if report["status"] == "unavailable" else 200

@@ -1,0 +1,117 @@
+"""Where grading jobs go: an rq queue in Redis, or threads of the API process without Redis.
+
+Either way a job carries only the submission's id; the store holds everything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask, current_app
+from rq import Callback, Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+
+from service.config import Settings
+
+JOB_FUNCTION = "workers.tasks.score_submission"
+FAILURE_CALLBACK = "workers.tasks.on_failure"
+log = logging.getLogger(__name__)
+
+
+def job_id(submission_id: int) -> str:
+    return f"submission-{submission_id}"
+
+
+class RedisGradingQueue:
+    """The real queue: rq workers on any machine take the jobs."""
+
+    def __init__(self, app: Flask, settings: Settings):
+        self.settings = settings
+        self.queue = Queue(settings.queue_name, connection=app.extensions["redis"])
+
+    def enqueue(self, submission_id: int) -> None:
+        self.queue.enqueue(
+            JOB_FUNCTION,
+            submission_id,
+            job_id=job_id(submission_id),
+            job_timeout=self.settings.job_timeout_seconds,
+            retry=Retry(max=self.settings.job_retries) if self.settings.job_retries else None,
+            on_failure=Callback(FAILURE_CALLBACK),
+            failure_ttl=7 * 24 * 3600,
+        )
+
+    def job_state(self, submission_id: int) -> str | None:
+        """The rq status of the submission's job, or None when Redis has no such job."""
+        try:
+            return (
+                Job.fetch(job_id(submission_id), connection=self.queue.connection)
+                .get_status(refresh=False)
+                .value
+            )
+        except NoSuchJobError:
+            return None
+
+
+class InProcessGradingQueue:
+    """No Redis: jobs run on a thread of the API process, through the same states."""
+
+    def __init__(self, app: Flask, settings: Settings):
+        self.app = app
+        self.settings = settings
+        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="grading")
+        self.pending: set[int] = set()
+        self._resumed = threading.Event()
+        # Jobs of an earlier process died with it. They are resumed by the process that
+        # serves requests, not by every `flask` command that builds the app.
+        app.before_request(self._resume_once)
+
+    def _resume_once(self) -> None:
+        if self._resumed.is_set():
+            return
+        self._resumed.set()
+        from service.grading.jobs import requeue_lost_submissions
+
+        requeue_lost_submissions(self, older_than_seconds=0)
+
+    def enqueue(self, submission_id: int) -> None:
+        self.pending.add(submission_id)
+        self.executor.submit(self._run, submission_id)
+
+    def job_state(self, submission_id: int) -> str | None:
+        # Jobs of an earlier process died with it: at start every open submission is requeued.
+        return "queued" if submission_id in self.pending else None
+
+    def _run(self, submission_id: int) -> None:
+        from service.extensions import db
+        from service.grading.jobs import fail_submission, run_grading
+
+        with self.app.app_context():
+            try:
+                for attempt in range(1 + self.settings.job_retries):
+                    try:
+                        run_grading(submission_id)
+                        return
+                    except Exception:  # noqa: BLE001 - any platform fault: retry, then fail with a reason
+                        db.session.rollback()  # a failed flush leaves the session unusable
+                        log.exception("grading submission %s failed (attempt %s)", submission_id, attempt + 1)
+                try:
+                    fail_submission(
+                        submission_id, "grading failed on the server; the submission was not counted"
+                    )
+                except Exception:  # noqa: BLE001 - the store itself is down: start-up requeues it later
+                    db.session.rollback()
+                    log.exception("could not mark submission %s failed", submission_id)
+            finally:
+                self.pending.discard(submission_id)
+
+
+def init_queue(app: Flask, settings: Settings) -> None:
+    kind = RedisGradingQueue if "redis" in app.extensions else InProcessGradingQueue
+    app.extensions["grading_queue"] = kind(app, settings)
+
+
+def grading_queue() -> RedisGradingQueue | InProcessGradingQueue:
+    return current_app.extensions["grading_queue"]

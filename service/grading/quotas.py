@@ -1,0 +1,153 @@
+"""Daily submission quotas, counted in the SQL store in the transaction that accepts a submission.
+
+Rules: each student has `limit` scored submissions per challenge and UTC day (the
+challenge's quota, else the tenant's, else DAILY_SUBMISSION_QUOTA, plus any extra a
+teacher granted for that day). A file found invalid, and a job that fails for a
+platform reason, give their slot back.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from service.errors import InvalidInput, NotFound, ServiceError
+from service.extensions import db
+from service.store.models import Challenge, QuotaGrant, QuotaUsage, Submission, Tenant, User
+
+
+class QuotaExceeded(ServiceError):
+    status, title = 429, "Daily quota used up"
+
+
+def now() -> datetime:
+    """The current UTC time; tests replace `app.extensions["clock"]` to cross midnight."""
+    clock = current_app.extensions.get("clock")
+    return clock() if clock else datetime.now(UTC)
+
+
+def today() -> date:
+    return now().astimezone(UTC).date()
+
+
+def resets_at(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def daily_limit(user: User, challenge: Challenge, day: date) -> int:
+    base = challenge.daily_quota
+    if base is None:
+        base = user.tenant.daily_quota
+    if base is None:
+        base = current_app.config["SETTINGS"].daily_submission_quota
+    extra = db.session.scalar(
+        select(func.coalesce(func.sum(QuotaGrant.extra), 0)).where(
+            QuotaGrant.user_id == user.id, QuotaGrant.challenge_id == challenge.id, QuotaGrant.day == day
+        )
+    )
+    return base + int(extra)
+
+
+def used(user: User, challenge: Challenge, day: date) -> int:
+    row = db.session.get(QuotaUsage, (user.id, challenge.id, day))
+    return row.used if row else 0
+
+
+def quota_status(user: User, challenge: Challenge) -> dict:
+    day = today()
+    limit, spent = daily_limit(user, challenge, day), used(user, challenge, day)
+    return {
+        "challenge": challenge.slug,
+        "limit": limit,
+        "used": spent,
+        "remaining": max(0, limit - spent),
+        "resets_at": resets_at(day),
+    }
+
+
+def quota_headers(status: dict) -> dict[str, str]:
+    return {
+        "X-Quota-Limit": str(status["limit"]),
+        "X-Quota-Remaining": str(status["remaining"]),
+        "X-Quota-Reset": status["resets_at"].isoformat(),
+    }
+
+
+def reserve_slot(user: User, challenge: Challenge) -> date:
+    """Spend one of today's slots inside the caller's transaction, or raise QuotaExceeded.
+
+    One conditional UPDATE does the counting: the database serialises concurrent
+    uploads on the row, across API processes, so exactly `limit` of them succeed.
+    """
+    day = today()
+    limit = daily_limit(user, challenge, day)
+    key = {"user_id": user.id, "challenge_id": challenge.id, "day": day}
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(QuotaUsage).values(**key, used=0).on_conflict_do_nothing())
+    reserved = db.session.execute(
+        update(QuotaUsage)
+        .where(*(getattr(QuotaUsage, k) == v for k, v in key.items()), QuotaUsage.used < limit)
+        .values(used=QuotaUsage.used + 1)
+    ).rowcount
+    if not reserved:
+        db.session.rollback()
+        status = quota_status(user, challenge)
+        retry_after = max(1, int((status["resets_at"] - now()).total_seconds()))
+        raise QuotaExceeded(
+            f"you have used your {limit} submissions for today; the quota resets at {status['resets_at'].isoformat()}",
+            headers={"Retry-After": str(retry_after), **quota_headers(status)},
+            resets_at=status["resets_at"].isoformat(),
+        )
+    return day
+
+
+def refund_slot(submission_id: int) -> None:
+    """Give back the slot a submission spent (inside the caller's transaction), once."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.quota_day is None:
+        return
+    db.session.execute(
+        update(QuotaUsage)
+        .where(
+            QuotaUsage.user_id == submission.user_id,
+            QuotaUsage.challenge_id == submission.challenge_id,
+            QuotaUsage.day == submission.quota_day,
+            QuotaUsage.used > 0,
+        )
+        .values(used=QuotaUsage.used - 1)
+    )
+    submission.quota_day = None
+
+
+def grant_extra(
+    granted_by: User, student: User, challenge: Challenge, extra: int, reason: str | None
+) -> QuotaGrant:
+    """Record extra submissions for `student` today: who granted them and when is kept."""
+    if not 1 <= extra <= 100:
+        raise InvalidInput("grant between 1 and 100 extra submissions")
+    grant = QuotaGrant(
+        tenant_id=student.tenant_id, user_id=student.id, challenge_id=challenge.id, day=today(), extra=extra,
+        reason=reason, granted_by_id=granted_by.id,
+    )  # fmt: skip
+    db.session.add(grant)
+    db.session.commit()
+    return grant
+
+
+def set_daily_quota(tenant: Tenant, challenge_slug: str | None, daily_quota: int | None) -> dict:
+    """The daily quota of a whole class, or of one of its challenges (None: back to the default)."""
+    if challenge_slug is None:
+        tenant.daily_quota = daily_quota
+    else:
+        challenge = db.session.scalar(
+            select(Challenge).where(Challenge.tenant_id == tenant.id, Challenge.slug == challenge_slug)
+        )
+        if challenge is None:
+            raise NotFound(f"no challenge {challenge_slug!r} in {tenant.slug}")
+        challenge.daily_quota = daily_quota
+    db.session.commit()
+    return {"challenge": challenge_slug, "daily_quota": daily_quota}

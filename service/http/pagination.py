@@ -1,0 +1,16 @@
+"""flask-smorest pagination over a SQLAlchemy select: counts and slices in the database."""
+
+from flask_smorest import Page
+
+from service.extensions import db
+
+
+class SQLPage(Page):
+    @property
+    def item_count(self):
+        return db.session.scalar(db.select(db.func.count()).select_from(self.collection.subquery()))
+
+    @property
+    def items(self):
+        params = self.page_params
+        return db.session.scalars(self.collection.offset(params.first_item).limit(params.page_size)).all()

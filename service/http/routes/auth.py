@@ -1,0 +1,60 @@
+"""Sign-in: POST /login, /refresh, /logout and GET /me."""
+
+from flask.views import MethodView
+from flask_jwt_extended import current_user, get_jwt, jwt_required
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint
+
+from service.accounts.tokens import issue_tokens, sign_in
+from service.extensions import limiter
+from service.http.rate_limits import setting
+from service.accounts.revocation import revoke
+from service.http.schemas import LoginSchema, ProblemSchema, TokensSchema, UserSchema
+
+blp = Blueprint("auth", __name__, description="Sign in with a username and password; JWT bearer tokens")
+# A form post and a JSON post both sign in; the OpenAPI document shows the JSON one.
+blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+    **blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+    "json_or_form": "application/json",
+}
+
+
+@blp.route("/login")
+class Login(MethodView):
+    decorators = [limiter.limit(setting("login_rate_limit"), key_func=get_remote_address)]
+
+    @blp.arguments(LoginSchema, location="json_or_form", error_status_code=400)
+    @blp.response(200, TokensSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="wrong username or password")
+    @blp.alt_response(429, schema=ProblemSchema, description="too many attempts: see Retry-After")
+    def post(self, credentials):
+        """Exchange a username and password for an access token and a refresh token."""
+        return sign_in(credentials["username"], credentials["password"])
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    @jwt_required(refresh=True)
+    @blp.response(200, TokensSchema)
+    def post(self):
+        """A new access token, given a refresh token in the Authorization header."""
+        return {"access_token": issue_tokens(current_user)["access_token"], "token_type": "Bearer"}
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @jwt_required(verify_type=False)
+    @blp.response(204)
+    def post(self):
+        """Revoke the token sent (send the access token, then the refresh token, to end both)."""
+        token = get_jwt()
+        revoke(token["jti"], token["exp"])
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @jwt_required()
+    @blp.response(200, UserSchema)
+    def get(self):
+        """The signed-in user: name, role and tenant."""
+        return current_user

@@ -1,0 +1,41 @@
+"""GET /admin/scores: every score of a class, as CSV or JSON, streamed."""
+
+from flask import Response, stream_with_context
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.http.result_schemas import ExportQuerySchema
+from service.results.export import Export, export_scores
+from service.store.tenancy import target_tenant
+from service.http.routes.admin import staff_only
+
+blp = Blueprint(
+    "export", __name__, url_prefix="/admin", description="Score export for teachers and the operator"
+)
+
+
+def streamed(export: Export) -> Response:
+    return Response(
+        stream_with_context(export.chunks),
+        mimetype=export.mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{export.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+DOWNLOADS = {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "array"}}}
+
+
+@blp.route("/scores")
+class Scores(MethodView):
+    decorators = [staff_only]
+
+    @blp.arguments(ExportQuerySchema, location="query", error_status_code=400)
+    @blp.response(200)
+    @blp.doc(responses={"200": {"description": "CSV (default) or JSON, as a download", "content": DOWNLOADS}})
+    def get(self, query):
+        """Every submission of your tenant (?best=true: one row per student), as CSV or ?format=json."""
+        tenant = target_tenant(query["tenant"])
+        return streamed(export_scores(tenant, query["format"], query["best"], query["challenge"]))

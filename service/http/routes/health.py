@@ -1,0 +1,21 @@
+"""GET /health: is the service able to grade, and is Redis reachable?"""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.extensions import limiter
+from service.grading.health import service_health
+from service.http.schemas import HealthSchema
+
+blp = Blueprint("health", __name__, description="Service status for operators and probes")
+
+
+@blp.route("/health")
+class Health(MethodView):
+    decorators = [limiter.exempt]
+
+    @blp.response(200, HealthSchema)
+    @blp.alt_response(503, schema=HealthSchema, description="the service cannot grade")
+    def get(self):
+        """`ok`, `degraded` (Redis unreachable: still answering) or `unavailable` (cannot grade)."""
+        return service_health()

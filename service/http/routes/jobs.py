@@ -1,0 +1,68 @@
+"""Queued grading for signed-in students: POST /jobs, GET /jobs, GET /jobs/<id>."""
+
+from flask import url_for
+from flask.views import MethodView
+from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import Blueprint
+
+from service.extensions import limiter
+from service.http.rate_limits import setting
+from service.store.models import Submission
+from service.http.pagination import SQLPage
+from service.http.schemas import IdempotencyHeaderSchema, JobFormSchema, JobSchema, ProblemSchema, SubmissionFileSchema
+from service.grading.submissions import (
+    accept_submission,
+    challenge_for,
+    get_visible_submission,
+    visible_submissions,
+    with_quota_headers,
+)
+
+blp = Blueprint("jobs", __name__, description="Queue a submission and follow its grading")
+
+
+@blp.after_request
+def add_quota_headers(response):
+    """Every /jobs answer, refusals included, says how many submissions are left today."""
+    return with_quota_headers(response)
+
+
+@blp.route("/jobs")
+class Jobs(MethodView):
+    decorators = [jwt_required(), limiter.limit(setting("jobs_rate_limit"), methods=["POST"])]
+
+    @blp.arguments(SubmissionFileSchema, location="files", error_status_code=400)
+    @blp.arguments(JobFormSchema, location="form", error_status_code=400)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers", error_status_code=400)
+    @blp.response(202, JobSchema)
+    @blp.alt_response(413, schema=ProblemSchema, description="the file is over the size limit")
+    @blp.alt_response(415, schema=ProblemSchema, description="the file is not CSV text")
+    @blp.alt_response(422, schema=ProblemSchema, description="the Idempotency-Key was used for another file")
+    def post(self, files, form, headers):
+        """Queue a CSV for grading; poll the job at its Location."""
+        upload = files["file"]
+        challenge = challenge_for(current_user, form["challenge"])
+        submission, _ = accept_submission(
+            current_user,
+            challenge,
+            upload.filename or "submission.csv",
+            upload.read(),
+            headers["idempotency_key"],
+        )
+        return submission, 202, {"Location": url_for("jobs.JobById", job_id=submission.id)}
+
+    @blp.response(200, JobSchema(many=True))
+    @blp.paginate(SQLPage)
+    def get(self):
+        """Your jobs (a teacher: the class's), newest first; ?page=&page_size=."""
+        return visible_submissions().order_by(Submission.created_at.desc(), Submission.id.desc())
+
+
+@blp.route("/jobs/<int:job_id>")
+class JobById(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, JobSchema)
+    def get(self, job_id):
+        """A job's status, progress, scores or problems."""
+        return get_visible_submission(job_id)

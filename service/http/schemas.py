@@ -1,0 +1,202 @@
+"""Marshmallow schemas of every request and response body (and so of the OpenAPI document)."""
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from service.accounts.passwords import MAX_PASSWORD_LENGTH
+
+
+class SubmissionFileSchema(Schema):
+    file = Upload(
+        required=True,
+        metadata={"description": "the predictions as CSV: header Id,Probability, one row per Id"},
+        error_messages={
+            "required": "attach the CSV as the multipart form field 'file' (curl -F file=@predictions.csv)"
+        },
+    )
+
+
+class ScoreSchema(Schema):
+    auc = fields.Float(required=True, metadata={"description": "ROC AUC over every answer-key row"})
+    metric = fields.String(required=True, metadata={"example": "roc_auc"})
+    rows = fields.Integer(required=True, metadata={"description": "rows scored"})
+
+
+class ProblemDetailSchema(Schema):
+    line = fields.Integer(allow_none=True, metadata={"description": "line in the file, the header is line 1"})
+    column = fields.String(allow_none=True)
+    message = fields.String()
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details; `problems` lists what is wrong with a submission."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    problems = fields.List(fields.Nested(ProblemDetailSchema))
+    total_problems = fields.Integer()
+
+
+class HealthSchema(Schema):
+    status = fields.String(metadata={"example": "ok"})
+    answer_key = fields.Dict(metadata={"description": "whether the default answer key loads"})
+    redis = fields.String(metadata={"description": "present when REDIS_URL is set: ok or unreachable"})
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH))
+
+
+class TokensSchema(Schema):
+    access_token = fields.String(required=True)
+    refresh_token = fields.String()
+    token_type = fields.String(metadata={"example": "Bearer"})
+
+
+class TenantSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    slug = fields.String(required=True)
+    name = fields.String()
+    created_at = fields.DateTime(dump_only=True)
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    role = fields.Function(lambda user: user.role.value, dump_only=True)
+    tenant = fields.Function(lambda user: user.tenant.slug if user.tenant else None, dump_only=True)
+    disabled = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class NewUserSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=2, max=64))
+    password = fields.String(required=True, validate=validate.Length(max=MAX_PASSWORD_LENGTH))
+    email = fields.Email(load_default=None)
+    role = fields.String(load_default="student", validate=validate.OneOf(["student", "teacher"]))
+
+
+class PasswordResetSchema(Schema):
+    password = fields.String(load_default=None, validate=validate.Length(max=MAX_PASSWORD_LENGTH))
+
+
+class NewPasswordSchema(Schema):
+    username = fields.String()
+    password = fields.String(metadata={"description": "the new password, to hand to the student"})
+
+
+class RosterFileSchema(Schema):
+    file = Upload(
+        required=True,
+        metadata={"description": "CSV rows username,email[,password]; a header row is optional"},
+        error_messages={"required": "attach the roster CSV as the multipart form field 'file'"},
+    )
+
+
+class RosterEntrySchema(Schema):
+    username = fields.String()
+    email = fields.String(allow_none=True)
+    generated_password = fields.String(allow_none=True)
+
+
+class TenantQuerySchema(Schema):
+    tenant = fields.String(load_default=None, metadata={"description": "operator only: the tenant's slug"})
+
+
+class ChallengeSchema(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
+    metric = fields.String()
+    tenant = fields.Function(lambda challenge: challenge.tenant.slug)
+    deadline = fields.DateTime(
+        allow_none=True, metadata={"description": "UTC; private scores show from then"}
+    )
+    private_revealed = fields.Boolean(metadata={"description": "whether students see private scores"})
+
+
+class JobFormSchema(Schema):
+    challenge = fields.String(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
+
+
+class IdempotencyHeaderSchema(Schema):
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key",
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "a retried upload with the same key returns the first job"},
+    )
+
+
+class JobSchema(Schema):
+    id = fields.Integer()
+    status = fields.Function(
+        lambda s: s.status.value, metadata={"enum": ["queued", "started", "finished", "failed"]}
+    )
+    progress = fields.Float()
+    challenge = fields.Function(lambda s: s.challenge.slug)
+    filename = fields.String()
+    public_score = fields.Float(allow_none=True)
+    private_score = fields.Method("_private_score", allow_none=True)
+    problems = fields.List(fields.Nested(ProblemDetailSchema), allow_none=True)
+    error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+    def _private_score(self, submission):
+        from service.grading.submissions import may_see_private_score
+
+        return submission.private_score if may_see_private_score(submission) else None
+
+
+class ScoreEntrySchema(Schema):
+    job_id = fields.Integer()
+    submitted_at = fields.DateTime()
+    public_score = fields.Float(allow_none=True)
+    private_score = fields.Float(allow_none=True)
+
+
+class ScoreHistorySchema(Schema):
+    challenge = fields.String()
+    best_public_score = fields.Float(allow_none=True)
+    scores = fields.List(fields.Nested(ScoreEntrySchema))
+
+
+class ChallengeQuerySchema(Schema):
+    challenge = fields.String(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
+
+
+class QuotaSchema(Schema):
+    challenge = fields.String()
+    limit = fields.Integer()
+    used = fields.Integer()
+    remaining = fields.Integer()
+    resets_at = fields.DateTime(metadata={"description": "the next UTC midnight"})
+
+
+class QuotaSettingSchema(Schema):
+    challenge = fields.String(
+        load_default=None, metadata={"description": "a challenge slug; none: the class"}
+    )
+    daily_quota = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0, max=1000))
+
+
+class ExtraSubmissionsSchema(Schema):
+    extra = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
+    reason = fields.String(load_default=None, validate=validate.Length(max=500))
+    challenge = fields.String(load_default=None)
+
+
+class QuotaGrantSchema(Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    day = fields.Date()
+    extra = fields.Integer()
+    reason = fields.String(allow_none=True)
+    granted_by_id = fields.Integer()
+    granted_at = fields.DateTime()

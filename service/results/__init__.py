@@ -1,0 +1,1 @@
+"""Results: leaderboards, final submissions, exports and ROC curves."""

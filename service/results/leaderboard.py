@@ -1,0 +1,172 @@
+"""The class leaderboard, as on Kaggle: public ranks while the challenge runs, then the
+private ranks of each student's final submissions once they are revealed.
+
+Rules: a student's public score is their best public score; ties go to the earlier
+submission. A student selects up to two final submissions; without a selection their
+best public submission counts. The private score is the best private score among the
+finals, ties again to the earlier submission.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from service.errors import NotFound
+from service.extensions import db
+from service.store.models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
+
+MAX_FINAL_SUBMISSIONS = 2
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A finished submission of a student, without its file."""
+
+    job_id: int
+    user_id: int
+    student: str
+    challenge_id: int
+    public_score: float | None
+    private_score: float | None
+    submitted_at: datetime
+    final_selected: bool
+
+    @property
+    def owner(self) -> tuple[int, int]:
+        return self.user_id, self.challenge_id
+
+
+def scored_submissions(
+    tenant_id: int, challenge_id: int | None = None, user_id: int | None = None, active_only: bool = False
+) -> list[Scored]:
+    """The finished submissions of the tenant's students, oldest first (`active_only`: not disabled)."""
+    query = (
+        select(
+            Submission.id,
+            Submission.user_id,
+            User.username,
+            Submission.challenge_id,
+            Submission.public_score,
+            Submission.private_score,
+            Submission.created_at,
+            Submission.final_selected,
+        )  # fmt: skip
+        .join(User, User.id == Submission.user_id)
+        .where(
+            Submission.tenant_id == tenant_id,
+            Submission.status == SubmissionStatus.FINISHED,
+            User.role == Role.STUDENT,
+        )
+        .order_by(Submission.created_at, Submission.id)
+    )
+    if challenge_id is not None:
+        query = query.where(Submission.challenge_id == challenge_id)
+    if user_id is not None:
+        query = query.where(Submission.user_id == user_id)
+    if active_only:
+        query = query.where(User.disabled.is_(False))
+    return [Scored(*row) for row in db.session.execute(query)]
+
+
+def _earlier_first(score: Callable[[Scored], float]) -> Callable[[Scored], tuple]:
+    return lambda s: (-score(s), s.submitted_at, s.job_id)
+
+
+def _public(s: Scored) -> float:
+    return s.public_score
+
+
+def _private(s: Scored) -> float:
+    return s.private_score
+
+
+def best_public(entries: Iterable[Scored]) -> dict[tuple[int, int], Scored]:
+    """Each (student, challenge)'s best public submission; of equal scores, the earliest."""
+    best: dict[tuple[int, int], Scored] = {}
+    order = _earlier_first(_public)
+    for s in entries:
+        if s.public_score is not None and (s.owner not in best or order(s) < order(best[s.owner])):
+            best[s.owner] = s
+    return best
+
+
+def final_submissions(entries: list[Scored]) -> dict[tuple[int, int], list[Scored]]:
+    """Each (student, challenge)'s final submissions: the selected ones, else the best public one."""
+    finals: dict[tuple[int, int], list[Scored]] = {owner: [s] for owner, s in best_public(entries).items()}
+    selected: dict[tuple[int, int], list[Scored]] = defaultdict(list)
+    for s in entries:
+        if s.final_selected:
+            selected[s.owner].append(s)
+    finals.update(selected)
+    return finals
+
+
+def final_private(finals: list[Scored]) -> Scored | None:
+    """The final submission whose private score counts: the best one, of equal ones the earliest."""
+    return min((s for s in finals if s.private_score is not None), key=_earlier_first(_private), default=None)
+
+
+def _ranked(entries: Iterable[Scored], score: Callable[[Scored], float]) -> list[tuple[int, Scored]]:
+    return list(enumerate(sorted(entries, key=_earlier_first(score)), start=1))
+
+
+def challenge_of(tenant: Tenant, slug: str | None) -> Challenge:
+    """The tenant's challenge named `slug`, or its first (default) one."""
+    query = select(Challenge).where(Challenge.tenant_id == tenant.id).order_by(Challenge.id)
+    if slug is not None:
+        query = query.where(Challenge.slug == slug)
+    challenge = db.session.scalar(query)
+    if challenge is None:
+        raise NotFound(
+            f"no challenge {slug!r} in class {tenant.slug}" if slug else "the class has no challenge"
+        )
+    return challenge
+
+
+def leaderboard(challenge: Challenge, viewer: User) -> dict:
+    """The public leaderboard, and the private one for staff or once it is revealed."""
+    # A disabled student leaves the rankings; the teacher's exports keep their grades.
+    entries = scored_submissions(challenge.tenant_id, challenge.id, active_only=True)
+    counts: dict[int, int] = defaultdict(int)
+    for s in entries:
+        counts[s.user_id] += 1
+    best = {owner[0]: s for owner, s in best_public(entries).items()}
+    public_rank: dict[int, int] = {}
+    public_rows = []
+    for rank, s in _ranked(best.values(), _public):
+        public_rank[s.user_id] = rank
+        public_rows.append({
+            "rank": rank, "student": s.student, "score": s.public_score, "submitted_at": s.submitted_at,
+            "entries": counts[s.user_id], "you": s.user_id == viewer.id,
+        })  # fmt: skip
+    board = {
+        "challenge": challenge.slug,
+        "title": challenge.title,
+        "deadline": challenge.deadline,
+        "private_revealed": challenge.private_revealed,
+        "public": public_rows,
+        "private": None,
+    }
+    if challenge.private_visible_to(viewer):
+        board["private"] = _private_rows(entries, best, public_rank, viewer)
+    return board
+
+
+def _private_rows(entries, best: dict[int, Scored], public_rank: dict[int, int], viewer: User) -> list[dict]:
+    counted = [final_private(finals) for finals in final_submissions(entries).values()]
+    rows = []
+    for rank, s in _ranked((s for s in counted if s is not None), _private):
+        public = best[s.user_id].public_score if s.user_id in best else None
+        before = public_rank.get(s.user_id)
+        rows.append({
+            "rank": rank, "student": s.student, "score": s.private_score, "submitted_at": s.submitted_at,
+            "public_score": public, "gap": None if public is None else s.private_score - public,
+            "public_rank": before, "rank_change": None if before is None else before - rank,
+            "you": s.user_id == viewer.id,
+        })  # fmt: skip
+    return rows

@@ -1,0 +1,1 @@
+"""The SQL store: the models, tenant scoping and the schema migrations."""

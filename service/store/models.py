@@ -1,0 +1,168 @@
+"""The SQL store: tenants (classes), users, challenges, submissions, revoked tokens.
+
+The store is the system of record: a submission row holds the uploaded file itself, so
+a worker on any machine can grade it from its id alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)  # stored naive, always UTC
+
+
+class Role(enum.StrEnum):
+    STUDENT = "student"
+    TEACHER = "teacher"  # administers one tenant
+    ADMIN = "admin"  # the operator: every tenant
+
+
+class SubmissionStatus(enum.StrEnum):
+    QUEUED = "queued"
+    STARTED = "started"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+class Tenant(db.Model):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Scored submissions per student, challenge and UTC day; None: the service's default.
+    daily_quota: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Usernames are unique across tenants so that signing in needs no class name.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    # Tokens issued before this (a password reset, a disable) are refused.
+    tokens_valid_after: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tenant: Mapped[Tenant | None] = relationship()
+
+
+class Challenge(db.Model):
+    __tablename__ = "challenges"
+    __table_args__ = (UniqueConstraint("tenant_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    metric: Mapped[str] = mapped_column(String(32), default="roc_auc")
+    # None: the service's default answer key (ANSWER_KEY_PATH).
+    answer_key_path: Mapped[str | None] = mapped_column(String(500))
+    # Until the teacher reveals it, students see public scores only, as on Kaggle.
+    private_revealed_at: Mapped[datetime | None]
+    # Set at the first reveal and never cleared: hiding scores again must not let
+    # students re-choose their finals with what they saw.
+    finals_locked_at: Mapped[datetime | None]
+    # Private scores are also revealed once the deadline (UTC) has passed.
+    deadline: Mapped[datetime | None]
+    # None: the tenant's quota, else the service's default.
+    daily_quota: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tenant: Mapped[Tenant] = relationship()
+
+    def private_visible_to(self, user: User) -> bool:
+        """Staff always see private scores; students once they are revealed."""
+        return user.role is not Role.STUDENT or self.private_revealed
+
+    @property
+    def private_revealed(self) -> bool:
+        """Whether students may see private scores: revealed by hand, or the deadline passed."""
+        return self.private_revealed_at is not None or (
+            self.deadline is not None and self.deadline <= utcnow()
+        )
+
+
+class Submission(db.Model):
+    __tablename__ = "submissions"
+    # A retried upload with the same key finds the first submission instead of making a second.
+    __table_args__ = (UniqueConstraint("user_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int]
+    status: Mapped[SubmissionStatus] = mapped_column(
+        Enum(SubmissionStatus, native_enum=False, length=16), default=SubmissionStatus.QUEUED, index=True
+    )
+    progress: Mapped[float] = mapped_column(default=0.0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # The UTC day whose quota this submission spent (None once given back).
+    quota_day: Mapped[date | None]
+    public_score: Mapped[float | None]
+    private_score: Mapped[float | None]
+    # Chosen by the student for the private leaderboard (Kaggle's "final submissions").
+    final_selected: Mapped[bool] = mapped_column(default=False)
+    problems: Mapped[list | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+    challenge: Mapped[Challenge] = relationship()
+
+
+class QuotaUsage(db.Model):
+    """Slots a student spent on a challenge on one UTC day; raised only by a conditional UPDATE."""
+
+    __tablename__ = "quota_usage"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    used: Mapped[int] = mapped_column(default=0)
+
+
+class QuotaGrant(db.Model):
+    """Extra submissions a teacher granted one student for one day (an accommodation)."""
+
+    __tablename__ = "quota_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    day: Mapped[date]
+    extra: Mapped[int]
+    reason: Mapped[str | None] = mapped_column(String(500))
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RevokedToken(db.Model):
+    """Signed-out tokens, when no Redis holds them; kept until they would expire anyway."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime]
