@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from submit import free_port, make_case, median_seconds  # noqa: E402
 
 import service.accounts.users as accounts  # noqa: E402
+from scoring import score_submission  # noqa: E402
 from service import create_app  # noqa: E402
 from service.extensions import db  # noqa: E402
 from service.store.models import Role, Submission, SubmissionStatus  # noqa: E402
-from scoring import score_submission  # noqa: E402
 
 ROWS = 30_000
 PASSWORD = "bench-password"
@@ -109,7 +109,7 @@ class Bench:
         return response.json()["id"]
 
     def wait_finished(self, job_id: int) -> None:
-        while self.session.get(f"{self.url}/jobs/{job_id}").json()["status"] not in ("finished", "failed"):
+        while self.session.get(f"{self.url}/jobs/{job_id}").json()["status"] not in ("finished", "rejected", "failed"):
             time.sleep(0.002)
 
     def recorded(self, ids: list[int]) -> list[Submission]:

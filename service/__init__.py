@@ -8,15 +8,15 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from service.accounts.tokens import init_auth
-from service.cli.accounts import register_commands
+from service.cli import register_commands
 from service.config import Settings, load_settings
 from service.extensions import api, db
-from service.http.rate_limits import init_limits
-from service.http.problems import register_error_handlers
 from service.grading.queue import init_queue
-from service.redis_client import init_redis
+from service.http.auth import init_auth
+from service.http.problems import register_error_handlers
+from service.http.rate_limits import init_limits
 from service.http.routes import register_blueprints
+from service.redis_client import init_redis
 from service.web import init_web
 
 

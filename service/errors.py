@@ -36,3 +36,13 @@ class Conflict(ServiceError):
 
 class Unauthorized(ServiceError):
     status, title = 401, "Unauthorized"
+
+
+class IdempotencyConflict(ServiceError):
+    """An Idempotency-Key sent again with another file (422, as the IETF draft says)."""
+
+    status, title = 422, "Idempotency key reused"
+
+
+class TooManyAttempts(ServiceError):
+    status, title = 429, "Too Many Requests"

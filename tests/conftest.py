@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from service import create_app
 from scoring import AnswerKey, read_answer_key
+from service import create_app
 
 KEY_ROWS = 500
 

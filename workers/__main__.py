@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from service.grading.jobs import preload_answer_keys
+from service.challenges.answer_keys import preload_answer_keys
 from workers.tasks import worker_app
 from workers.worker import GradingWorker, InlineGradingWorker
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from service import create_app
-from service.grading.jobs import fail_submission, run_grading
+from service.grading import lifecycle
+from service.grading.job import grade
 
 _app: Flask | None = None
 
@@ -18,10 +19,10 @@ def worker_app() -> Flask:
     return _app
 
 
-def score_submission(submission_id: int) -> None:
+def grade_submission(submission_id: int) -> None:
     """Grade submission `submission_id` and record its scores or problems."""
     with worker_app().app_context():
-        run_grading(submission_id)
+        grade(submission_id)
 
 
 def on_failure(job, connection, exc_type, exc_value, traceback) -> None:
@@ -29,4 +30,4 @@ def on_failure(job, connection, exc_type, exc_value, traceback) -> None:
     if job.retries_left:
         return  # rq runs it again
     with worker_app().app_context():
-        fail_submission(job.args[0], f"grading failed on the server ({exc_type.__name__}); not counted")
+        lifecycle.fail(job.args[0], f"grading failed on the server ({exc_type.__name__}); not counted")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rq import SimpleWorker, Worker
 
-from service.grading.jobs import requeue_lost_submissions
 from service.grading.queue import grading_queue
+from service.grading.recovery import requeue_lost_submissions
 from workers.tasks import worker_app
 
 # rq adds 60 s to every heartbeat, so a killed worker's job would wait minutes to be

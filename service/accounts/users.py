@@ -9,10 +9,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from service.accounts.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    generate_password,
+    hash_password,
+)
 from service.errors import Conflict, InvalidInput, NotFound
 from service.extensions import db
 from service.store.models import Challenge, Role, Tenant, User, utcnow
-from service.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, generate_password, hash_password
 from service.store.tenancy import scoped
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
@@ -154,9 +159,9 @@ def disable_user(user: User) -> None:
     db.session.commit()
 
 
-def list_users(tenant: Tenant | None) -> list[User]:
-    """The caller's visible users (see `tenancy.scoped`), of one tenant when named."""
-    statement = scoped(User).order_by(User.username)
+def list_users(viewer: User, tenant: Tenant | None) -> list[User]:
+    """The users `viewer` may see (see `tenancy.scoped`), of one tenant when named."""
+    statement = scoped(User, viewer).order_by(User.username)
     if tenant is not None:
         statement = statement.where(User.tenant_id == tenant.id)
     return list(db.session.scalars(statement))

@@ -15,8 +15,12 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
 from service.config import Settings
+from service.extensions import db
+from service.grading import lifecycle
+from service.grading.job import grade
+from service.grading.recovery import requeue_lost_submissions
 
-JOB_FUNCTION = "workers.tasks.score_submission"
+JOB_FUNCTION = "workers.tasks.grade_submission"
 FAILURE_CALLBACK = "workers.tasks.on_failure"
 log = logging.getLogger(__name__)
 
@@ -72,8 +76,6 @@ class InProcessGradingQueue:
         if self._resumed.is_set():
             return
         self._resumed.set()
-        from service.grading.jobs import requeue_lost_submissions
-
         requeue_lost_submissions(self, older_than_seconds=0)
 
     def enqueue(self, submission_id: int) -> None:
@@ -85,22 +87,17 @@ class InProcessGradingQueue:
         return "queued" if submission_id in self.pending else None
 
     def _run(self, submission_id: int) -> None:
-        from service.extensions import db
-        from service.grading.jobs import fail_submission, run_grading
-
         with self.app.app_context():
             try:
                 for attempt in range(1 + self.settings.job_retries):
                     try:
-                        run_grading(submission_id)
+                        grade(submission_id)
                         return
                     except Exception:  # noqa: BLE001 - any platform fault: retry, then fail with a reason
                         db.session.rollback()  # a failed flush leaves the session unusable
                         log.exception("grading submission %s failed (attempt %s)", submission_id, attempt + 1)
                 try:
-                    fail_submission(
-                        submission_id, "grading failed on the server; the submission was not counted"
-                    )
+                    lifecycle.fail(submission_id, "grading failed on the server; the submission was not counted")
                 except Exception:  # noqa: BLE001 - the store itself is down: start-up requeues it later
                     db.session.rollback()
                     log.exception("could not mark submission %s failed", submission_id)

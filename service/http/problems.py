@@ -8,8 +8,8 @@ from flask import Flask, Response, current_app, json
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from service.errors import ServiceError
 from scoring import AnswerKeyError, NotTextError, SubmissionError
+from service.errors import ServiceError
 
 PROBLEM_MIMETYPE = "application/problem+json"
 # Headers of an HTTP error that still matter once its body is replaced.

@@ -1,9 +1,11 @@
 """Marshmallow schemas of every request and response body (and so of the OpenAPI document)."""
 
+from flask_jwt_extended import current_user
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from service.accounts.passwords import MAX_PASSWORD_LENGTH
+from service.store.models import SubmissionStatus
 
 
 class SubmissionFileSchema(Schema):
@@ -135,7 +137,7 @@ class IdempotencyHeaderSchema(Schema):
 class JobSchema(Schema):
     id = fields.Integer()
     status = fields.Function(
-        lambda s: s.status.value, metadata={"enum": ["queued", "started", "finished", "failed"]}
+        lambda s: s.status.value, metadata={"enum": [s.value for s in SubmissionStatus]}
     )
     progress = fields.Float()
     challenge = fields.Function(lambda s: s.challenge.slug)
@@ -149,9 +151,7 @@ class JobSchema(Schema):
     finished_at = fields.DateTime(allow_none=True)
 
     def _private_score(self, submission):
-        from service.grading.submissions import may_see_private_score
-
-        return submission.private_score if may_see_private_score(submission) else None
+        return submission.private_score if submission.challenge.private_visible_to(current_user) else None
 
 
 class ScoreEntrySchema(Schema):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from service.errors import Conflict
-from service.grading.jobs import answer_key_of
-from service.store.models import Submission, SubmissionStatus
 from scoring import parse_submission
 from scoring.curves import roc_curve_points
+from service.challenges.answer_keys import answer_key_of
+from service.errors import Conflict
+from service.store.models import Submission, SubmissionStatus
 
 DECIMALS = 5  # a browser draws a few hundred pixels: five decimals are plenty
 

@@ -12,10 +12,16 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from service.challenges.lookup import challenge_of
 from service.extensions import db
-from service.results.leaderboard import best_public, challenge_of, final_private, final_submissions, scored_submissions
-from service.store.models import Challenge, Role, Submission, Tenant, User
+from service.results.leaderboard import (
+    best_public,
+    final_private,
+    final_submissions,
+    scored_submissions,
+)
 from service.results.spreadsheet import ROWS_PER_CHUNK, csv_chunks, json_chunks
+from service.store.models import Challenge, Role, Submission, Tenant, User
 
 SUBMISSION_COLUMNS = (
     "job_id", "student", "email", "challenge", "submitted_at", "finished_at", "status",

@@ -16,9 +16,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from service.errors import NotFound
 from service.extensions import db
-from service.store.models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
+from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
 
 MAX_FINAL_SUBMISSIONS = 2
 
@@ -113,19 +112,6 @@ def final_private(finals: list[Scored]) -> Scored | None:
 
 def _ranked(entries: Iterable[Scored], score: Callable[[Scored], float]) -> list[tuple[int, Scored]]:
     return list(enumerate(sorted(entries, key=_earlier_first(score)), start=1))
-
-
-def challenge_of(tenant: Tenant, slug: str | None) -> Challenge:
-    """The tenant's challenge named `slug`, or its first (default) one."""
-    query = select(Challenge).where(Challenge.tenant_id == tenant.id).order_by(Challenge.id)
-    if slug is not None:
-        query = query.where(Challenge.slug == slug)
-    challenge = db.session.scalar(query)
-    if challenge is None:
-        raise NotFound(
-            f"no challenge {slug!r} in class {tenant.slug}" if slug else "the class has no challenge"
-        )
-    return challenge
 
 
 def leaderboard(challenge: Challenge, viewer: User) -> dict:

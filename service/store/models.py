@@ -29,7 +29,8 @@ class SubmissionStatus(enum.StrEnum):
     QUEUED = "queued"
     STARTED = "started"
     FINISHED = "finished"
-    FAILED = "failed"
+    REJECTED = "rejected"  # not a valid submission: `problems` says why
+    FAILED = "failed"  # the platform failed: `error` says why
 
 
 class Tenant(db.Model):

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from service.challenges.lookup import visible_challenges
 from service.extensions import db
+from service.grading.submissions import visible_submissions
 from service.results.finals import final_selection
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
-from service.grading.submissions import may_see_private_score, visible_submissions
-from service.store.tenancy import scoped
 from service.web.charts import score_chart
 
 SHOWN_SUBMISSIONS = 200
 
 
-def my_challenges() -> list[Challenge]:
-    return list(db.session.scalars(scoped(Challenge).order_by(Challenge.id)))
+def my_challenges(user: User) -> list[Challenge]:
+    return visible_challenges(user)
 
 
 def my_submissions_page(user: User, challenge: Challenge) -> dict:
     """The user's submissions of a challenge (newest first), their chart and final selection."""
     submissions = db.session.scalars(
-        visible_submissions()
+        visible_submissions(user)
         .where(Submission.user_id == user.id, Submission.challenge_id == challenge.id)
         .order_by(Submission.created_at.desc(), Submission.id.desc())
         .limit(SHOWN_SUBMISSIONS)
@@ -40,8 +40,8 @@ def my_submissions_page(user: User, challenge: Challenge) -> dict:
     }
 
 
-def private_score_shown(submission: Submission) -> float | None:
-    return submission.private_score if may_see_private_score(submission) else None
+def private_score_shown(submission: Submission, viewer: User) -> float | None:
+    return submission.private_score if submission.challenge.private_visible_to(viewer) else None
 
 
 def tenants() -> list[Tenant]:

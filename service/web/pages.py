@@ -9,18 +9,25 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from flask_jwt_extended import current_user, get_jwt, set_access_cookies, unset_jwt_cookies
 from flask_limiter.util import get_remote_address
 
-from service.accounts.tokens import sign_in
+from service.accounts.revocation import revoke
+from service.accounts.sign_in import sign_in
+from service.challenges.lookup import challenge_for, challenge_of
+from service.challenges.reveal import set_deadline, set_revealed
 from service.errors import InvalidInput, ServiceError
 from service.extensions import limiter
-from service.results.finals import select_finals
-from service.results.leaderboard import challenge_of, leaderboard
+from service.grading.submissions import get_visible_submission
 from service.http.rate_limits import setting
+from service.results.finals import select_finals
+from service.results.leaderboard import leaderboard
 from service.store.models import Challenge, Role
-from service.challenges.reveal import set_deadline, set_revealed
-from service.accounts.revocation import revoke
-from service.grading.submissions import challenge_for, get_visible_submission
 from service.store.tenancy import get_scoped_or_404, target_tenant
-from service.web.content import class_summary, my_challenges, my_submissions_page, private_score_shown, tenants
+from service.web.content import (
+    class_summary,
+    my_challenges,
+    my_submissions_page,
+    private_score_shown,
+    tenants,
+)
 from service.web.session import SIGNIN_CSRF_COOKIE, new_signin_token, page, safe_next, signin_token_matches
 
 bp = Blueprint(
@@ -84,7 +91,7 @@ def signin():
     if not signin_token_matches():
         return _signin_form("The sign-in form expired. Please try again.", 400)
     try:
-        tokens = sign_in(request.form.get("username", "").strip(), request.form.get("password", ""))
+        tokens = sign_in(request.form.get("username", "").strip(), request.form.get("password", ""), get_remote_address())
     except ServiceError as error:
         return _signin_form(error.detail, error.status, error.headers)
     response = redirect(safe_next(request.form.get("next")))
@@ -116,14 +123,14 @@ def signout():
 @bp.get("/upload")
 @page()
 def upload():
-    return render_template("web/upload.html", challenges=my_challenges())
+    return render_template("web/upload.html", challenges=my_challenges(current_user))
 
 
 @bp.get("/jobs/<int:job_id>")
 @page()
 def job(job_id: int):
-    submission = get_visible_submission(job_id)
-    return render_template("web/job.html", job=submission, private_score=private_score_shown(submission))
+    submission = get_visible_submission(job_id, current_user)
+    return render_template("web/job.html", job=submission, private_score=private_score_shown(submission, current_user))
 
 
 @bp.get("/submissions")
@@ -147,7 +154,7 @@ def choose_finals():
 
 def _submissions_page(challenge: Challenge, saved: bool = False, message: str | None = None) -> str:
     return render_template(
-        "web/submissions.html", challenges=my_challenges(), saved=saved, message=message,
+        "web/submissions.html", challenges=my_challenges(current_user), saved=saved, message=message,
         **my_submissions_page(current_user, challenge),
     )  # fmt: skip
 
@@ -157,7 +164,7 @@ def _submissions_page(challenge: Challenge, saved: bool = False, message: str | 
 def leaderboard_page():
     if current_user.role is Role.ADMIN and not request.args.get("tenant"):
         return render_template("web/pick_class.html", tenants=tenants(), target="web.leaderboard_page")
-    tenant = target_tenant(request.args.get("tenant") or None)
+    tenant = target_tenant(current_user, request.args.get("tenant") or None)
     challenge = challenge_of(tenant, request.args.get("challenge") or None)
     return render_template(
         "web/leaderboard.html", board=leaderboard(challenge, current_user), tenant=tenant, challenge=challenge
@@ -169,7 +176,7 @@ def leaderboard_page():
 def teacher():
     if current_user.role is Role.ADMIN and not request.args.get("tenant"):
         return render_template("web/pick_class.html", tenants=tenants(), target="web.teacher")
-    summary = class_summary(target_tenant(request.args.get("tenant") or None))
+    summary = class_summary(target_tenant(current_user, request.args.get("tenant") or None))
     operator_tenant = summary["tenant"].slug if current_user.role is Role.ADMIN else None
     return render_template("web/teacher.html", operator_tenant=operator_tenant, **summary)
 
@@ -177,7 +184,7 @@ def teacher():
 @bp.post("/teacher/challenges/<int:challenge_id>")
 @page(*STAFF)
 def challenge_settings(challenge_id: int):
-    challenge = get_scoped_or_404(Challenge, challenge_id)
+    challenge = get_scoped_or_404(Challenge, challenge_id, current_user)
     action = request.form.get("action")
     if action in ("reveal", "hide"):
         set_revealed(challenge, action == "reveal")

@@ -20,7 +20,7 @@ def wait_until_done(client, headers, location: str, timeout: float = 10) -> dict
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = client.get(location, headers=headers).get_json()
-        if job["status"] in ("finished", "failed"):
+        if job["status"] in ("finished", "rejected", "failed"):
             return job
         time.sleep(0.05)
     raise AssertionError(f"job {location} still {job['status']} after {timeout} s")
@@ -51,12 +51,12 @@ def test_queued_job_finishes_with_the_public_auc_and_hides_the_private_one(
     assert abs(teacher_view["private_score"] - private) <= 1e-9
 
 
-def test_bad_file_ends_failed_with_the_problems_submit_reports(client, two_classes, good_submission):
+def test_bad_file_ends_rejected_with_the_problems_submit_reports(client, two_classes, good_submission):
     bad = good_submission.replace(b"\n", b"\nnot-an-id,0.5\n", 1)
     student = login(client, "student-a")
     job = wait_until_done(client, student, upload(client, student, bad).headers["Location"])
     submitted = client.post("/submit", data={"file": (io.BytesIO(bad), "p.csv")}).get_json()
-    assert job["status"] == "failed"
+    assert job["status"] == "rejected"
     assert job["problems"] == submitted["problems"]
     assert job["public_score"] is None
 
@@ -137,7 +137,7 @@ def test_score_history_lists_finished_jobs_per_challenge(client, two_classes, go
 def test_in_process_job_that_breaks_the_session_is_retried_and_finishes(
     app, client, two_classes, good_submission, monkeypatch
 ):
-    import service.grading.jobs as grading
+    import service.grading.job as grading
     from service.extensions import db
     from service.store.models import User
 
@@ -160,7 +160,7 @@ def test_in_process_job_that_breaks_the_session_is_retried_and_finishes(
 def test_in_process_job_that_always_raises_ends_failed_and_costs_no_slot(
     app, client, two_classes, good_submission, monkeypatch
 ):
-    import service.grading.jobs as grading
+    import service.grading.job as grading
 
     def always_raises(data, key, **options):
         raise RuntimeError("the disk is on fire")

@@ -8,7 +8,7 @@ import pytest
 
 from service import create_app
 from service.extensions import db
-from service.grading.jobs import fail_submission
+from service.grading import lifecycle
 from service.store.models import QuotaGrant
 from tests.conftest import login
 
@@ -28,7 +28,7 @@ def quota(client, headers) -> dict:
 def wait_done(client, headers, location):
     for _ in range(200):
         job = client.get(location, headers=headers).get_json()
-        if job["status"] in ("finished", "failed"):
+        if job["status"] in ("finished", "rejected", "failed"):
             return job
         time.sleep(0.02)
     raise AssertionError("job did not finish")
@@ -57,7 +57,7 @@ def test_sixth_upload_of_the_day_is_429_and_says_when_the_quota_resets(client, t
 def test_invalid_files_give_their_slot_back(client, two_classes, good_submission):
     student = login(client, "student-a")
     job = wait_done(client, student, upload(client, student, b"Id,Probability\n1,oops\n").headers["Location"])
-    assert job["status"] == "failed"
+    assert job["status"] == "rejected"
     assert quota(client, student)["used"] == 0
 
 
@@ -71,7 +71,7 @@ def test_platform_failures_give_their_slot_back(app, client, two_classes, good_s
         submission = db.session.get(Submission, job_id)
         submission.status = SubmissionStatus.STARTED
         db.session.commit()
-        fail_submission(job_id, "the worker grading it was lost")
+        lifecycle.fail(job_id, "the worker grading it was lost")
     assert quota(client, student)["used"] == 0
 
 

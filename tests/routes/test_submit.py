@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service import create_app
 from scoring import score_submission
+from service import create_app
 
 PROBLEM = "application/problem+json"
 

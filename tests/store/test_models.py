@@ -5,10 +5,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import service.accounts.users as accounts
+from service.accounts.revocation import is_revoked, revoke
 from service.errors import Conflict, InvalidInput
 from service.extensions import db
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
-from service.accounts.revocation import is_revoked, revoke
 
 
 def test_tenant_comes_with_its_default_challenge(store_app):

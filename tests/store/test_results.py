@@ -4,12 +4,13 @@ import csv
 import io
 
 import service.accounts.users as accounts
-from service.extensions import db
-from service.results.finals import select_finals
-from service.results.leaderboard import challenge_of, leaderboard
-from service.store.models import Role
+from service.challenges.lookup import challenge_of
 from service.challenges.reveal import set_revealed
+from service.extensions import db
 from service.results.export import export_scores
+from service.results.finals import select_finals
+from service.results.leaderboard import leaderboard
+from service.store.models import Role
 from tests.conftest import PASSWORD, login
 from tests.routes.scored import add_scored
 

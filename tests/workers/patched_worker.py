@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import service.grading.jobs as grading  # noqa: E402
+import service.grading.job as grading  # noqa: E402
 
 real_score_submission = grading.score_submission
 

@@ -15,7 +15,7 @@ from sklearn.metrics import roc_auc_score
 
 import service.accounts.users as accounts
 from service.extensions import db
-from service.grading.jobs import run_grading
+from service.grading.job import grade
 from service.store.models import Role, Submission, Tenant
 from tests.conftest import PASSWORD, login, submission_csv
 from tests.workers.conftest import wait_for
@@ -119,7 +119,7 @@ def test_killed_work_horse_job_is_retried_and_finishes(deployment, good_submissi
     horses = wait_for(lambda: children_of(worker.pid), 10, message="a work horse")
     os.kill(horses[0], signal.SIGKILL)
     job = wait_for(
-        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "failed") and j, 60
+        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "rejected", "failed") and j, 60
     )
     assert job["status"] == "finished"
     with deployment.app.app_context():
@@ -139,7 +139,7 @@ def test_killed_worker_job_is_picked_up_by_another_worker(deployment, good_submi
     deployment.start_worker()
     # Heartbeat 1 s + 10 s slack + a maintenance pass every 2 s: well under a minute.
     job = wait_for(
-        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "failed") and j, 60
+        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "rejected", "failed") and j, 60
     )
     assert job["status"] == "finished"
 
@@ -151,7 +151,7 @@ def test_job_that_keeps_raising_is_retried_then_failed_with_a_reason(deployment,
     deployment.start_worker(PATCHED_WORKER, "crash", "--fork")
     location = post_job(client, ann, good_submission)
     job = wait_for(
-        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "failed") and j, 60
+        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "rejected", "failed") and j, 60
     )
     assert job["status"] == "failed"
     assert "RuntimeError" in job["error"] and "not counted" in job["error"]
@@ -198,6 +198,6 @@ def test_a_finished_job_is_never_scored_again(deployment, good_submission):
     deployment.start_worker()
     first = wait_for(lambda: (j := status_of(client, ann, location))["status"] == "finished" and j, 30)
     with deployment.app.app_context():
-        run_grading(first["id"])  # a duplicate delivery of the same job
+        grade(first["id"])  # a duplicate delivery of the same job
         assert db.session.get(Submission, first["id"]).attempts == 1
     assert status_of(client, ann, location) == first

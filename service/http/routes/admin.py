@@ -1,11 +1,11 @@
 """/admin/...: a teacher manages their own tenant's users; the operator, every tenant."""
 
 from flask.views import MethodView
+from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 import service.accounts.users as accounts
-from service.accounts.tokens import roles_required
-from service.store.models import Role, User
+from service.http.auth import roles_required
 from service.http.schemas import (
     NewPasswordSchema,
     NewUserSchema,
@@ -16,6 +16,7 @@ from service.http.schemas import (
     TenantSchema,
     UserSchema,
 )
+from service.store.models import Role, User
 from service.store.tenancy import get_scoped_or_404, target_tenant
 
 blp = Blueprint(
@@ -32,15 +33,15 @@ class Users(MethodView):
     @blp.response(200, UserSchema(many=True))
     def get(self, query):
         """The users of your tenant."""
-        tenant = target_tenant(query["tenant"]) if query["tenant"] is not None else None
-        return accounts.list_users(tenant)
+        tenant = target_tenant(current_user, query["tenant"]) if query["tenant"] is not None else None
+        return accounts.list_users(current_user, tenant)
 
     @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
     @blp.arguments(NewUserSchema, error_status_code=400)
     @blp.response(201, UserSchema)
     def post(self, query, new_user):
         """Create a student or teacher in your tenant."""
-        tenant = target_tenant(query["tenant"])
+        tenant = target_tenant(current_user, query["tenant"])
         return accounts.create_user(
             new_user["username"], new_user["password"], tenant, Role(new_user["role"]), new_user["email"]
         )
@@ -53,7 +54,7 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):
         """One user of your tenant."""
-        return get_scoped_or_404(User, user_id)
+        return get_scoped_or_404(User, user_id, current_user)
 
 
 @blp.route("/users/<int:user_id>/password")
@@ -64,7 +65,7 @@ class UserPassword(MethodView):
     @blp.response(200, NewPasswordSchema)
     def post(self, reset, user_id):
         """Set a user's password, or generate one (answered once, never logged)."""
-        user = get_scoped_or_404(User, user_id)
+        user = get_scoped_or_404(User, user_id, current_user)
         return {"username": user.username, "password": accounts.reset_password(user, reset["password"])}
 
 
@@ -75,7 +76,7 @@ class UserDisable(MethodView):
     @blp.response(200, UserSchema)
     def post(self, user_id):
         """Disable a user: sign-in refused, tokens rejected."""
-        user = get_scoped_or_404(User, user_id)
+        user = get_scoped_or_404(User, user_id, current_user)
         accounts.disable_user(user)
         return user
 
@@ -89,7 +90,7 @@ class Roster(MethodView):
     @blp.response(201, RosterEntrySchema(many=True))
     def post(self, query, files):
         """Import students from a CSV (username,email[,password]); generated passwords are answered once."""
-        return accounts.import_roster(files["file"].read(), target_tenant(query["tenant"]))
+        return accounts.import_roster(files["file"].read(), target_tenant(current_user, query["tenant"]))
 
 
 @blp.route("/tenants")

@@ -5,10 +5,10 @@ from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
-from service.accounts.tokens import issue_tokens, sign_in
+from service.accounts.revocation import revoke
+from service.accounts.sign_in import issue_tokens, sign_in
 from service.extensions import limiter
 from service.http.rate_limits import setting
-from service.accounts.revocation import revoke
 from service.http.schemas import LoginSchema, ProblemSchema, TokensSchema, UserSchema
 
 blp = Blueprint("auth", __name__, description="Sign in with a username and password; JWT bearer tokens")
@@ -29,7 +29,7 @@ class Login(MethodView):
     @blp.alt_response(429, schema=ProblemSchema, description="too many attempts: see Retry-After")
     def post(self, credentials):
         """Exchange a username and password for an access token and a refresh token."""
-        return sign_in(credentials["username"], credentials["password"])
+        return sign_in(credentials["username"], credentials["password"], get_remote_address())
 
 
 @blp.route("/refresh")

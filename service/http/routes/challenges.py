@@ -1,12 +1,13 @@
 """GET /challenges: the challenges of the signed-in user's tenant."""
 
 from flask.views import MethodView
-from flask_jwt_extended import jwt_required
+from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
-from service.store.models import Challenge
+from service.challenges.lookup import visible_challenges
 from service.http.schemas import ChallengeSchema
-from service.store.tenancy import get_scoped_or_404, visible_challenges
+from service.store.models import Challenge
+from service.store.tenancy import get_scoped_or_404
 
 blp = Blueprint("challenges", __name__, description="Challenges of your class")
 
@@ -18,7 +19,7 @@ class Challenges(MethodView):
     @blp.response(200, ChallengeSchema(many=True))
     def get(self):
         """The challenges of your tenant."""
-        return visible_challenges()
+        return visible_challenges(current_user)
 
 
 @blp.route("/challenges/<int:challenge_id>")
@@ -28,4 +29,4 @@ class ChallengeById(MethodView):
     @blp.response(200, ChallengeSchema)
     def get(self, challenge_id):
         """One challenge of your tenant."""
-        return get_scoped_or_404(Challenge, challenge_id)
+        return get_scoped_or_404(Challenge, challenge_id, current_user)

@@ -2,12 +2,13 @@
 
 from flask import Response, stream_with_context
 from flask.views import MethodView
+from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 from service.http.result_schemas import ExportQuerySchema
+from service.http.routes.admin import staff_only
 from service.results.export import Export, export_scores
 from service.store.tenancy import target_tenant
-from service.http.routes.admin import staff_only
 
 blp = Blueprint(
     "export", __name__, url_prefix="/admin", description="Score export for teachers and the operator"
@@ -37,5 +38,5 @@ class Scores(MethodView):
     @blp.doc(responses={"200": {"description": "CSV (default) or JSON, as a download", "content": DOWNLOADS}})
     def get(self, query):
         """Every submission of your tenant (?best=true: one row per student), as CSV or ?format=json."""
-        tenant = target_tenant(query["tenant"])
+        tenant = target_tenant(current_user, query["tenant"])
         return streamed(export_scores(tenant, query["format"], query["best"], query["challenge"]))

@@ -18,4 +18,5 @@ class Health(MethodView):
     @blp.alt_response(503, schema=HealthSchema, description="the service cannot grade")
     def get(self):
         """`ok`, `degraded` (Redis unreachable: still answering) or `unavailable` (cannot grade)."""
-        return service_health()
+        report = service_health()
+        return report, 503 if report["status"] == "unavailable" else 200

@@ -5,18 +5,20 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
+from service.challenges.lookup import challenge_for
 from service.extensions import limiter
-from service.http.rate_limits import setting
-from service.store.models import Submission
+from service.grading.submissions import accept_submission, get_visible_submission, visible_submissions
 from service.http.pagination import SQLPage
-from service.http.schemas import IdempotencyHeaderSchema, JobFormSchema, JobSchema, ProblemSchema, SubmissionFileSchema
-from service.grading.submissions import (
-    accept_submission,
-    challenge_for,
-    get_visible_submission,
-    visible_submissions,
-    with_quota_headers,
+from service.http.quota_headers import with_quota_headers
+from service.http.rate_limits import setting
+from service.http.schemas import (
+    IdempotencyHeaderSchema,
+    JobFormSchema,
+    JobSchema,
+    ProblemSchema,
+    SubmissionFileSchema,
 )
+from service.store.models import Submission
 
 blp = Blueprint("jobs", __name__, description="Queue a submission and follow its grading")
 
@@ -55,7 +57,7 @@ class Jobs(MethodView):
     @blp.paginate(SQLPage)
     def get(self):
         """Your jobs (a teacher: the class's), newest first; ?page=&page_size=."""
-        return visible_submissions().order_by(Submission.created_at.desc(), Submission.id.desc())
+        return visible_submissions(current_user).order_by(Submission.created_at.desc(), Submission.id.desc())
 
 
 @blp.route("/jobs/<int:job_id>")
@@ -65,4 +67,4 @@ class JobById(MethodView):
     @blp.response(200, JobSchema)
     def get(self, job_id):
         """A job's status, progress, scores or problems."""
-        return get_visible_submission(job_id)
+        return get_visible_submission(job_id, current_user)

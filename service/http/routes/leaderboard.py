@@ -4,8 +4,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
-from service.results.finals import final_selection, select_finals
-from service.results.leaderboard import challenge_of, leaderboard
+from service.challenges.lookup import challenge_for, challenge_of
 from service.http.result_schemas import (
     ChallengeArgsSchema,
     FinalSelectionSchema,
@@ -14,7 +13,8 @@ from service.http.result_schemas import (
     LeaderboardSchema,
 )
 from service.http.schemas import ProblemSchema
-from service.grading.submissions import challenge_for
+from service.results.finals import final_selection, select_finals
+from service.results.leaderboard import leaderboard
 from service.store.tenancy import target_tenant
 
 blp = Blueprint("leaderboard", __name__, description="The class leaderboard and final submissions")
@@ -28,7 +28,7 @@ class Leaderboard(MethodView):
     @blp.response(200, LeaderboardSchema)
     def get(self, query):
         """Best public score per student, ranked; the private ranks once revealed (staff: always)."""
-        return leaderboard(challenge_of(target_tenant(query["tenant"]), query["challenge"]), current_user)
+        return leaderboard(challenge_of(target_tenant(current_user, query["tenant"]), query["challenge"]), current_user)
 
 
 @blp.route("/final-submissions")

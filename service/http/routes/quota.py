@@ -5,8 +5,8 @@ from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
 import service.grading.quotas as quotas
-from service.accounts.tokens import roles_required
-from service.store.models import Role, User
+from service.challenges.lookup import challenge_for
+from service.http.auth import roles_required
 from service.http.schemas import (
     ChallengeQuerySchema,
     ExtraSubmissionsSchema,
@@ -15,7 +15,7 @@ from service.http.schemas import (
     QuotaSettingSchema,
     TenantQuerySchema,
 )
-from service.grading.submissions import challenge_for
+from service.store.models import Role, User
 from service.store.tenancy import get_scoped_or_404, target_tenant
 
 blp = Blueprint("quota", __name__, description="Daily submission quotas")
@@ -42,7 +42,7 @@ class QuotaSetting(MethodView):
     @blp.response(200, QuotaSettingSchema)
     def put(self, query, setting):
         """Set your class's daily quota, or one challenge's (null: back to the default)."""
-        tenant = target_tenant(query["tenant"])
+        tenant = target_tenant(current_user, query["tenant"])
         return quotas.set_daily_quota(tenant, setting["challenge"], setting["daily_quota"])
 
 
@@ -54,6 +54,6 @@ class ExtraSubmissions(MethodView):
     @blp.response(201, QuotaGrantSchema)
     def post(self, grant, user_id):
         """Grant a student extra submissions for today (an accommodation), recorded with who and when."""
-        student = get_scoped_or_404(User, user_id)
+        student = get_scoped_or_404(User, user_id, current_user)
         challenge = challenge_for(student, grant["challenge"])
         return quotas.grant_extra(current_user, student, challenge, grant["extra"], grant["reason"])

@@ -1,14 +1,15 @@
 """PATCH /admin/challenges/<id>: reveal private scores, or set the deadline that reveals them."""
 
 from flask.views import MethodView
+from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
-from service.store.models import Challenge
-from service.http.result_schemas import ChallengeUpdateSchema
 from service.challenges.reveal import update_challenge
-from service.http.schemas import ChallengeSchema
-from service.store.tenancy import get_scoped_or_404
+from service.http.result_schemas import ChallengeUpdateSchema
 from service.http.routes.admin import staff_only
+from service.http.schemas import ChallengeSchema
+from service.store.models import Challenge
+from service.store.tenancy import get_scoped_or_404
 
 blp = Blueprint(
     "reveal", __name__, url_prefix="/admin", description="Reveal private scores (teachers, operator)"
@@ -23,4 +24,4 @@ class ChallengeSettings(MethodView):
     @blp.response(200, ChallengeSchema)
     def patch(self, changes, challenge_id):
         """Set `private_revealed` (true: students see private scores now) and/or the `deadline`."""
-        return update_challenge(get_scoped_or_404(Challenge, challenge_id), changes)
+        return update_challenge(get_scoped_or_404(Challenge, challenge_id, current_user), changes)

@@ -5,7 +5,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
 from service.extensions import limiter
-from service.grading.jobs import grade_upload
+from service.grading.job import grade_practice_upload
 from service.http.rate_limits import setting
 from service.http.schemas import ProblemSchema, ScoreSchema, SubmissionFileSchema
 
@@ -24,4 +24,4 @@ class Submit(MethodView):
     @blp.alt_response(429, schema=ProblemSchema, description="too many submissions from this address")
     def post(self, files):
         """Score a CSV of predictions against the answer key and answer its ROC AUC."""
-        return grade_upload(files["file"].stream)
+        return grade_practice_upload(files["file"].stream)

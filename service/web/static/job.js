@@ -10,7 +10,7 @@
   const privateScore = document.getElementById("private-score");
   const problems = document.getElementById("job-problems");
   const rocSection = document.getElementById("roc-section");
-  const DONE = ["finished", "failed"];
+  const DONE = ["finished", "rejected", "failed"];
 
   function score(value) { return value === null || value === undefined ? "—" : value.toFixed(4); }
 
@@ -22,7 +22,7 @@
     if (job.private_score !== null) privateScore.textContent = score(job.private_score);
     else if (job.status === "finished") privateScore.textContent = "hidden until your teacher reveals it";
     note.textContent = job.status === "finished" ? "Public AUC " + score(job.public_score) : "";
-    if (job.status === "failed") {
+    if (job.status === "rejected" || job.status === "failed") {
       problems.replaceChildren();
       const heading = document.createElement("h3");
       heading.textContent = "What is wrong with the file";

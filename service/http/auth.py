@@ -1,23 +1,21 @@
-"""Sign-in with JWTs: what a token carries, how it is checked, and role guards for routes."""
+"""JWTs on requests: flask-jwt-extended's settings and callbacks, 401 answers, and role guards."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 from functools import wraps
 
 from flask import Flask
-from flask_jwt_extended import create_access_token, create_refresh_token, current_user, verify_jwt_in_request
+from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_jwt_extended.exceptions import CSRFError
-from sqlalchemy import select
 
-from service.config import Settings
-from service.errors import Forbidden, Unauthorized
-from service.extensions import db, jwt
-from service.http.rate_limits import finish_login_attempt, start_login_attempt
-from service.store.models import Role, User
-from service.http.problems import problem
 from service.accounts.revocation import is_revoked
-from service.accounts.passwords import jwt_secret, verify_password
+from service.accounts.sign_in import jwt_secret, user_of_token
+from service.config import Settings
+from service.errors import Forbidden
+from service.extensions import jwt
+from service.http.problems import problem
+from service.store.models import Role, User
 
 
 def init_auth(app: Flask, settings: Settings) -> None:
@@ -40,36 +38,6 @@ def init_auth(app: Flask, settings: Settings) -> None:
     app.register_error_handler(CSRFError, _csrf_refused)  # after init_app, which registers its own
 
 
-def sign_in(username: str, password: str) -> dict:
-    """Tokens for valid credentials; failures are counted, and repeated ones throttled, then locked."""
-    start_login_attempt(username)
-    user = authenticate(username, password)
-    finish_login_attempt(username, succeeded=user is not None)
-    if user is None:
-        raise Unauthorized("wrong username or password")
-    return issue_tokens(user)
-
-
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None; as slow for an unknown name as for a wrong password."""
-    user = db.session.scalar(select(User).where(User.username == username))
-    valid = verify_password(user.password_hash if user else None, password)
-    return user if valid and user is not None and not user.disabled else None
-
-
-def issue_tokens(user: User) -> dict:
-    claims = {
-        "username": user.username,
-        "role": user.role.value,
-        "tenant": user.tenant.slug if user.tenant else None,
-    }
-    return {
-        "access_token": create_access_token(identity=str(user.id), additional_claims=claims),
-        "refresh_token": create_refresh_token(identity=str(user.id), additional_claims=claims),
-        "token_type": "Bearer",
-    }
-
-
 def roles_required(*roles: Role):
     """Route guard: a valid access token of a user holding one of `roles` (checked in the store)."""
 
@@ -88,15 +56,7 @@ def roles_required(*roles: Role):
 
 @jwt.user_lookup_loader
 def _load_user(_header, payload) -> User | None:
-    user = db.session.get(User, int(payload["sub"]))
-    if user is None or user.disabled:
-        return None
-    # `iat` has whole seconds: a token from the very second of a reset is given the benefit.
-    if user.tokens_valid_after and payload["iat"] < int(
-        user.tokens_valid_after.replace(tzinfo=UTC).timestamp()
-    ):
-        return None  # issued before a password reset or a disable
-    return user
+    return user_of_token(payload)
 
 
 @jwt.token_in_blocklist_loader

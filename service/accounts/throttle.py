@@ -1,0 +1,70 @@
+"""Sign-in throttling: failed attempts counted per username and address, and per address.
+
+Counters live in the rate limiter's storage (Redis when configured, so every API process
+shares them). Callers pass the client address: this module never reads the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import current_app
+from limits import parse_many
+
+from service.errors import TooManyAttempts
+from service.extensions import limiter
+
+log = logging.getLogger(__name__)
+
+
+def start_login_attempt(username: str, address: str) -> None:
+    """Count a sign-in attempt for this username from this address, or refuse it while locked.
+
+    The attempt is counted before the password is checked, in one atomic step, so
+    parallel guesses cannot slip past the limit; a success clears the count. The
+    per-address limit counts failures only, so a class behind one NAT can sign in.
+    """
+    for item, identity in _pair_limits(username, address):
+        if not _counter_call("hit", item, identity, default=True):
+            _refuse(item, identity)
+    for item, identity in _address_limits(address):
+        if not _counter_call("test", item, identity, default=True):
+            _refuse(item, identity)
+
+
+def finish_login_attempt(username: str, address: str, succeeded: bool) -> None:
+    if succeeded:
+        for item, identity in _pair_limits(username, address):
+            _counter_call("clear", item, identity, default=None)
+    else:
+        for item, identity in _address_limits(address):
+            _counter_call("hit", item, identity, default=True)
+
+
+def _refuse(item, identity) -> None:
+    reset_at, _ = limiter.limiter.get_window_stats(item, *identity)
+    retry_after = max(1, int(reset_at - time.time()) + 1)
+    raise TooManyAttempts(
+        f"too many failed sign-ins; try again in {retry_after} s", headers={"Retry-After": str(retry_after)}
+    )
+
+
+def _counter_call(method: str, item, identity, default):
+    # A counter store that just went away must not turn sign-in into a 500: the
+    # limiter notices and falls back to memory on its next check.
+    try:
+        return getattr(limiter.limiter, method)(item, *identity)
+    except Exception:  # noqa: BLE001
+        log.warning("rate-limit storage unavailable for the login throttle", exc_info=True)
+        return default
+
+
+def _pair_limits(username: str, address: str):
+    for item in parse_many(current_app.config["SETTINGS"].login_failure_limits):
+        yield item, ("login-attempt", username.lower(), address)
+
+
+def _address_limits(address: str):
+    for item in parse_many(current_app.config["SETTINGS"].login_address_failure_limit):
+        yield item, ("login-failure-address", address)

@@ -1,0 +1,41 @@
+"""What every command shares: domain errors as clean exits, passwords from stdin, private files."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from service.errors import ServiceError
+
+
+def fail_cleanly(function):
+    """Domain errors end the command with their message and exit code 1, not a traceback."""
+
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ServiceError as exc:
+            raise click.ClickException(exc.detail) from None
+
+    run.__name__, run.__doc__ = function.__name__, function.__doc__
+    return run
+
+
+def read_password_from_stdin() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.ClickException("no password on standard input")
+    return password
+
+
+def new_private_file(path: Path):
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise click.ClickException(f"{path} exists already; name a new file for the passwords") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot create {path}: {exc.strerror}") from None
+    return os.fdopen(descriptor, "w", newline="")

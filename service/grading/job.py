@@ -1,0 +1,37 @@
+"""The grading job: score a stored submission against its challenge's key and record the outcome."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from scoring import ScoreResult, SubmissionError, score_submission
+from service.challenges.answer_keys import answer_key_of, default_answer_key
+from service.extensions import db
+from service.grading import lifecycle
+from service.store.models import Submission
+
+# Files this large (about 200,000 rows) report progress half-way; small ones finish first.
+LONG_FILE_BYTES = 5_000_000
+
+
+def grade_practice_upload(stream: IO[bytes]) -> ScoreResult:
+    """Score an upload now against the open practice key (/submit); raises `SubmissionError`."""
+    return score_submission(stream.read(), default_answer_key())
+
+
+def grade(submission_id: int) -> None:
+    """Grade a stored submission and record its scores or problems; a no-op once it is closed."""
+    if not lifecycle.start(submission_id):
+        return
+    submission = db.session.get(Submission, submission_id)
+    key = answer_key_of(submission.challenge)
+    on_parsed = None
+    if submission.size_bytes >= LONG_FILE_BYTES:
+        # Validation is most of the work: say so once it is done.
+        on_parsed = lambda: lifecycle.report_progress(submission_id, 0.7)  # noqa: E731
+    try:
+        result = score_submission(submission.content, key, on_parsed=on_parsed)
+    except SubmissionError as error:
+        lifecycle.reject(submission_id, [p.as_dict() for p in error.problems], f"{error.title}: {error.detail}")
+        return
+    lifecycle.finish(submission_id, result.public_auc, result.private_auc)
