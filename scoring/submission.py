@@ -79,6 +79,8 @@ def _parse_fast(rows: bytes, key: AnswerKey) -> Submission | None:
     """The common case in vectorised code; None means "read it strictly instead"."""
     if b'"' in rows:  # quoting is legal CSV but needs the strict reader to check fields
         return None
+    if rows.count(b"\r") != rows.count(b"\r\n"):  # pandas ends a row at a lone CR; csv refuses it
+        return None
     # Every row holds exactly one comma; pandas would silently drop extra fields.
     as_bytes = np.frombuffer(rows, dtype=np.uint8)
     if np.count_nonzero(as_bytes == ord(",")) != np.count_nonzero(as_bytes == ord("\n")) + 1:

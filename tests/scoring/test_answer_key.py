@@ -35,6 +35,14 @@ def test_unusable_answer_keys_are_refused_with_a_reason(tmp_path, content, reaso
         read_answer_key(path)
 
 
+@pytest.mark.parametrize("far_id", [10**15, 2**62])
+def test_an_answer_key_with_sparse_ids_is_refused_before_its_lookup_table_is_allocated(tmp_path, far_id):
+    path = tmp_path / "key.csv"
+    path.write_text(f"Id,SeriousDlqin2yrs\n1,0\n2,1\n{far_id},0\n")
+    with pytest.raises(AnswerKeyError, match="too sparse; renumber"):
+        read_answer_key(path)
+
+
 def test_missing_answer_key_file_is_an_answer_key_error(tmp_path):
     with pytest.raises(AnswerKeyError, match="cannot be found"):
         load_answer_key(tmp_path / "nope.csv")

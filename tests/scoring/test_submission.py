@@ -1,10 +1,13 @@
+import dataclasses
+import json
+
 import numpy as np
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
-from scoring import NotTextError, SubmissionError, parse_submission, score_submission
+from scoring import AnswerKey, NotTextError, SubmissionError, parse_submission, score_submission
 from scoring.submission import _parse_fast, _parse_strict
 from tests.conftest import submission_csv
 
@@ -33,6 +36,24 @@ def test_valid_submission_scores_like_sklearn_on_all_public_and_private_rows(ans
     assert result.auc == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
     assert result.public_auc == pytest.approx(roc_auc_score(labels[public], scores[public]), abs=1e-12)
     assert result.private_auc == pytest.approx(roc_auc_score(labels[~public], scores[~public]), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "public, part_without_two_classes",
+    [
+        ([True, False, True, False, False, False], "public_auc"),  # Public rows are all 0
+        ([False, True, False, True, True, True], "private_auc"),  # Private rows are all 0
+        (None, "private_auc"),  # no Usage column: every row is Public
+    ],
+)
+def test_a_key_part_with_one_class_scores_as_null_not_nan(public, part_without_two_classes):
+    key = AnswerKey.from_arrays(np.arange(1, 7), [0, 1, 0, 1, 1, 0], public)
+    result = score_submission(submission_csv(key.ids, [0.1, 0.9, 0.3, 0.4, 0.8, 0.2]), key)
+    other_part = ({"public_auc", "private_auc"} - {part_without_two_classes}).pop()
+    assert getattr(result, part_without_two_classes) is None
+    assert (result.auc, getattr(result, other_part)) == (1.0, 1.0)
+    as_json = json.dumps(dataclasses.asdict(result), allow_nan=False)  # NaN would raise here
+    assert f'"{part_without_two_classes}": null' in as_json
 
 
 def test_bom_crlf_and_trailing_newlines_are_tolerated(answer_key, good_submission):
@@ -76,6 +97,39 @@ def test_extra_header_column_is_named(answer_key, good_submission):
 def test_extra_field_in_a_row_is_reported_with_its_line(answer_key, good_submission):
     error = problems_of(replace_row(good_submission, 7, "6,0.5,1"), answer_key)
     assert (error.problems[0].line, "found 3") == (7, error.problems[0].message[-7:])
+
+
+def rows_of(data: bytes) -> bytes:
+    """What `parse_submission` hands the fast path: the rows after the header."""
+    return data.split(b"\n", 1)[1].rstrip()
+
+
+@pytest.mark.parametrize("line", [2, 250, 501], ids=["first row", "middle row", "last row"])
+def test_a_row_with_two_commas_is_refused_by_the_fast_path_too(answer_key, good_submission, line):
+    row_id = good_submission.decode().split("\n")[line - 1].split(",")[0]
+    data = replace_row(good_submission, line, f"{row_id},0.1,99")
+    assert _parse_fast(rows_of(data), answer_key) is None
+    with pytest.raises(SubmissionError) as caught:
+        parse_submission(data, answer_key)
+    assert (caught.value.problems[0].line, "found 3") == (line, caught.value.problems[0].message[-7:])
+    assert problems_of(data, answer_key).problems == caught.value.problems
+
+
+def test_a_trailing_comma_on_every_row_is_refused_by_the_fast_path_too(answer_key, good_submission):
+    header, *rows = good_submission.decode().rstrip("\n").split("\n")
+    data = "\n".join([header] + [f"{row}," for row in rows]).encode()
+    assert _parse_fast(rows_of(data), answer_key) is None
+    error = problems_of(data, answer_key)
+    assert [p.line for p in error.problems] == list(range(2, 22))
+    assert all(p.message.endswith("found 3") for p in error.problems)
+
+
+def test_rows_ended_by_a_lone_carriage_return_are_refused_by_the_fast_path_too(answer_key_small):
+    # A lone CR ends a row for pandas but not for the csv module, which refuses it.
+    text = "1,0.1\r2,0.2\n" + "".join(f"{i},0.5\n" for i in range(3, 9))
+    assert _parse_fast(text.encode(), answer_key_small) is None
+    error = problems_of(b"Id,Probability\n" + text.encode(), answer_key_small)
+    assert error.problems[0].line == 2 and "new-line character" in error.problems[0].message
 
 
 @pytest.mark.parametrize(
@@ -185,7 +239,8 @@ def _a_row(draw, rows) -> list[str]:
 def _padded(draw, rows):
     row = _a_row(draw, rows)
     column = draw(st.integers(0, 1))
-    row[column] = draw(st.sampled_from([" ", "\t", ""])) + row[column] + draw(st.sampled_from([" ", "\t", ""]))
+    spaces = st.sampled_from([" ", "\t", ""])
+    row[column] = draw(spaces) + row[column] + draw(spaces)
 
 
 def _signed(draw, rows):
@@ -232,17 +287,29 @@ def _blank_line_inserted(draw, rows):
     rows.insert(draw(st.integers(0, len(rows))), [])
 
 
-def _id_changed(draw, rows):
-    _a_row(draw, rows)[0] = draw(st.sampled_from(["0", "1", "8", "9", "-1", str(2**63), "1.5"]))
+def _probability_not_finite(draw, rows):
+    _a_row(draw, rows)[1] = draw(
+        st.sampled_from(["nan", "-NaN", "inf", "-Infinity", "1e400", "", "NA", "null"])
+    )
+
+
+def _id_not_in_the_key(draw, rows):
+    _a_row(draw, rows)[0] = draw(st.sampled_from(["0", "9", "-1", str(2**63), "1e20", "1.5"]))
+
+
+def _id_of_another_row(draw, rows):
+    _a_row(draw, rows)[0] = _a_row(draw, rows)[0]
 
 
 def _rows_joined_by_a_lone_cr(draw, rows):
-    if len(rows) > 1:
-        at = draw(st.integers(0, len(rows) - 2))
-        rows[at] = ["\r".join([",".join(rows[at]), ",".join(rows.pop(at + 1))])]
+    pairs = [at for at in range(len(rows) - 1) if rows[at] and rows[at + 1]]
+    if pairs:
+        at = draw(st.sampled_from(pairs))
+        first, second = rows[at], rows.pop(at + 1)
+        rows[at] = [*first[:-1], first[-1] + "\r" + second[0], *second[1:]]
 
 
-# Harmless edits (the first three) keep the file valid; each of the others breaks it in one place.
+# Padding, a sign, an Id written as 4.0 or quotes mostly keep a file valid; the other edits break it.
 EDITS = [
     _padded,
     _signed,
@@ -254,7 +321,9 @@ EDITS = [
     _row_dropped,
     _row_repeated,
     _blank_line_inserted,
-    _id_changed,
+    _probability_not_finite,
+    _id_not_in_the_key,
+    _id_of_another_row,
     _rows_joined_by_a_lone_cr,
 ]
 
@@ -294,8 +363,6 @@ def test_fast_and_strict_readers_agree_on_valid_files(answer_key_small, ids, sco
 
 @pytest.fixture(scope="module")
 def answer_key_small():
-    from scoring import AnswerKey
-
     return AnswerKey.from_arrays(np.arange(1, 9), [0, 1] * 4, [True, False] * 4)
 
 
