@@ -32,8 +32,10 @@ from submit import free_port, make_case, median_seconds  # noqa: E402
 import service.accounts.users as accounts  # noqa: E402
 from scoring import score_submission  # noqa: E402
 from service import create_app  # noqa: E402
+from service.config import Settings  # noqa: E402
 from service.extensions import db  # noqa: E402
 from service.store.models import Role, Submission, SubmissionStatus  # noqa: E402
+from service.store.schema import migrate_store  # noqa: E402
 
 ROWS = 30_000
 PASSWORD = "bench-password"
@@ -59,6 +61,8 @@ class Bench:
             "DAILY_SUBMISSION_QUOTA": "100000", "JOBS_RATE_LIMIT": "100000 per minute",
             "DEFAULT_RATE_LIMIT": "1000000 per minute",
         }  # fmt: skip
+        (folder / "instance").mkdir(parents=True, exist_ok=True)
+        migrate_store(Settings(database_url=self.env["DATABASE_URL"]))  # the operator's `flask db upgrade`
         self.app = create_app({
             "answer_key_path": key_path, "redis_url": redis, "instance_path": folder / "instance",
             "database_url": self.env["DATABASE_URL"], "daily_submission_quota": 100_000,
@@ -109,7 +113,11 @@ class Bench:
         return response.json()["id"]
 
     def wait_finished(self, job_id: int) -> None:
-        while self.session.get(f"{self.url}/jobs/{job_id}").json()["status"] not in ("finished", "rejected", "failed"):
+        while self.session.get(f"{self.url}/jobs/{job_id}").json()["status"] not in (
+            "finished",
+            "rejected",
+            "failed",
+        ):
             time.sleep(0.002)
 
     def recorded(self, ids: list[int]) -> list[Submission]:

@@ -10,19 +10,22 @@ from werkzeug.routing import IntegerConverter
 
 from service.cli import register_commands
 from service.config import Settings, load_settings
-from service.extensions import api, db
+from service.extensions import api, db, migrate
 from service.grading.queue import init_queue
 from service.http.auth import init_auth
 from service.http.problems import register_error_handlers
 from service.http.rate_limits import init_limits
 from service.http.routes import register_blueprints
 from service.redis_client import init_redis
+from service.store.schema import MIGRATIONS, prepare_store
 from service.web import init_web
 
 
-def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app from the environment, with `overrides` (Settings attributes) on top."""
-    settings = load_settings(overrides)
+def create_app(
+    overrides: Mapping[str, Any] | None = None, environment: Mapping[str, str] | None = None
+) -> Flask:
+    """Build the app from the environment (or `environment`), with `overrides` (Settings attributes) on top."""
+    settings = load_settings(overrides, environment)
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(_flask_config(settings))
     # An id beyond 64 bits cannot exist in the store: such URLs are 404s, not database errors.
@@ -30,6 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # keep fields in the order the schemas and RFC 9457 give
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     init_redis(app, settings)
     init_queue(app, settings)
     init_auth(app, settings)
@@ -39,9 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(api)
     init_web(app)
     register_commands(app)
-    with app.app_context():
-        # No manual step on a fresh clone: missing tables are created at start.
-        db.create_all()
+    prepare_store(app, settings)
     return app
 
 

@@ -97,16 +97,23 @@ def _coerce(name: str, raw: str, default: Any) -> Any:
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
-    env_file: Path | None = PROJECT_ROOT / ".env",
 ) -> Settings:
-    """Settings from defaults < `.env` file < process environment < overrides.
+    """Settings from defaults < `.env` file < environment < overrides.
 
-    Overrides use the attribute names (`max_upload_bytes=...`) and are meant for tests.
+    `environ` is the process environment unless given; tests give `{}`, so that neither the
+    environment nor a `.env` reaches them. ENV_FILE names another `.env` (empty: none).
+    Overrides use the attribute names (`max_upload_bytes=...`).
     """
+    env_file = None
+    if environ is None:
+        environ = os.environ
+        env_file = (
+            Path(environ.get("ENV_FILE", PROJECT_ROOT / ".env")) if environ.get("ENV_FILE") != "" else None
+        )
     source: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
         source.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-    source.update(os.environ if environ is None else environ)
+    source.update(environ)
 
     defaults = Settings()
     values: dict[str, Any] = {}

@@ -5,6 +5,7 @@ import sqlite3
 from flask import current_app
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import DeclarativeBase
@@ -18,6 +19,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Alembic compares column types too, and batch mode lets SQLite alter tables.
+migrate = Migrate(compare_type=True, render_as_batch=True)
 jwt = JWTManager()
 api = ProblemApi()
 # Signed-in requests count against their user, others against the client address. The

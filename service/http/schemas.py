@@ -136,9 +136,7 @@ class IdempotencyHeaderSchema(Schema):
 
 class JobSchema(Schema):
     id = fields.Integer()
-    status = fields.Function(
-        lambda s: s.status.value, metadata={"enum": [s.value for s in SubmissionStatus]}
-    )
+    status = fields.Function(lambda s: s.status.value, metadata={"enum": [s.value for s in SubmissionStatus]})
     progress = fields.Float()
     challenge = fields.Function(lambda s: s.challenge.slug)
     filename = fields.String()

@@ -91,7 +91,9 @@ def signin():
     if not signin_token_matches():
         return _signin_form("The sign-in form expired. Please try again.", 400)
     try:
-        tokens = sign_in(request.form.get("username", "").strip(), request.form.get("password", ""), get_remote_address())
+        tokens = sign_in(
+            request.form.get("username", "").strip(), request.form.get("password", ""), get_remote_address()
+        )
     except ServiceError as error:
         return _signin_form(error.detail, error.status, error.headers)
     response = redirect(safe_next(request.form.get("next")))
@@ -130,7 +132,9 @@ def upload():
 @page()
 def job(job_id: int):
     submission = get_visible_submission(job_id, current_user)
-    return render_template("web/job.html", job=submission, private_score=private_score_shown(submission, current_user))
+    return render_template(
+        "web/job.html", job=submission, private_score=private_score_shown(submission, current_user)
+    )
 
 
 @bp.get("/submissions")

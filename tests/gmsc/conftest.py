@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gmsc import calibration, synthetic
+from tests.conftest import service_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_TRAIN = ROOT.parent / "shared" / "gmsc" / "cs-training.csv.zip"
@@ -18,7 +19,11 @@ SHARED_TRAIN = ROOT.parent / "shared" / "gmsc" / "cs-training.csv.zip"
 
 def _run(script: str, *args: str | Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / script), *map(str, args)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, str(ROOT / script), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=service_environment(),
     )
 
 
@@ -67,13 +72,12 @@ def synthetic_frame(stored_calibration):
 
 @pytest.fixture(scope="session")
 def real_train_path() -> Path:
-    """Kaggle's training file: GMSC_TRAIN, else ../shared/gmsc/. Skipped without it, except on CI."""
-    from service.config import load_settings
-
-    configured = load_settings().gmsc_train
+    """Kaggle's training file: TEST_GMSC_TRAIN, else ../shared/gmsc/. Skipped without it, except on CI."""
+    # A test's own variable, like TEST_DATABASE_URL: the service's settings and `.env` never reach a test.
+    configured = os.environ.get("TEST_GMSC_TRAIN")
     path = Path(configured).expanduser() if configured else SHARED_TRAIN
     if not path.is_file():
-        message = f"Kaggle's cs-training.csv not found at {path} (set GMSC_TRAIN to its path)"
+        message = f"Kaggle's cs-training.csv not found at {path} (set TEST_GMSC_TRAIN to its path)"
         # CI must exercise the real-data path: a missing file there is a broken
         # set-up, not a reason to pass quietly. CI is the runner's own flag, not a
         # setting of the service, hence read here rather than in service.config.

@@ -105,7 +105,9 @@ def test_tampered_token_is_rejected(client, two_classes):
 
 
 def test_token_signed_with_another_secret_is_rejected(client, two_classes, tmp_path, answer_key_path):
-    other = create_app({"instance_path": tmp_path / "other", "answer_key_path": answer_key_path})
+    other = create_app(
+        {"instance_path": tmp_path / "other", "answer_key_path": answer_key_path}, environment={}
+    )
     with other.app_context():
         forged = create_access_token(identity=str(two_classes["admin"]))
     assert client.get("/me", headers=bearer(forged)).status_code == 401
@@ -137,7 +139,7 @@ def test_missing_authorization_is_401_with_www_authenticate(client):
 def test_generated_secret_is_kept_so_tokens_survive_a_restart(tmp_path, answer_key_path, client, two_classes):
     settings = {"instance_path": tmp_path / "instance", "answer_key_path": answer_key_path}
     token = tokens(client)["access_token"]
-    restarted = create_app(settings)
+    restarted = create_app(settings, environment={})
     assert restarted.test_client().get("/me", headers=bearer(token)).status_code == 200
     secret_file = tmp_path / "instance" / "jwt-secret"
     assert len(secret_file.read_text().strip()) >= 32
@@ -146,7 +148,10 @@ def test_generated_secret_is_kept_so_tokens_survive_a_restart(tmp_path, answer_k
 
 def test_short_configured_secret_is_refused_at_start(tmp_path, answer_key_path):
     with pytest.raises(ConfigError, match="at least 32"):
-        create_app({"instance_path": tmp_path, "answer_key_path": answer_key_path, "jwt_secret_key": "short"})
+        create_app(
+            {"instance_path": tmp_path, "answer_key_path": answer_key_path, "jwt_secret_key": "short"},
+            environment={},
+        )
 
 
 def test_revoked_tokens_live_in_redis_and_every_api_process_sees_them(tmp_path, answer_key_path, redis_url):
@@ -155,7 +160,10 @@ def test_revoked_tokens_live_in_redis_and_every_api_process_sees_them(tmp_path, 
         "answer_key_path": answer_key_path,
         "redis_url": redis_url,
     }
-    first, second = create_app(settings), create_app(settings)  # two API processes, one store and Redis
+    first, second = (
+        create_app(settings, environment={}),
+        create_app(settings, environment={}),
+    )  # two API processes, one store and Redis
     with first.app_context():
         import service.accounts.users as accounts
         from service.store.models import Role

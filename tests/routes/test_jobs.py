@@ -189,7 +189,7 @@ def test_jobs_left_open_by_a_stopped_api_process_are_graded_by_the_next(
         submission.status, submission.public_score = SubmissionStatus.STARTED, None
         db.session.commit()
     restarted = create_app(
-        {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance"}
+        {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance"}, environment={}
     ).test_client()
     job = wait_until_done(restarted, student, f"/jobs/{job_id}")
     assert job["status"] == "finished" and job["public_score"] is not None

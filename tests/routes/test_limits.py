@@ -8,7 +8,8 @@ from tests.conftest import PASSWORD, login
 
 def limited_app(answer_key_path, tmp_path, **settings):
     return create_app(
-        {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance", **settings}
+        {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance", **settings},
+        environment={},
     )
 
 

@@ -10,7 +10,7 @@ def throttled_app(answer_key_path, tmp_path, **settings):
     app = create_app({
         "answer_key_path": answer_key_path, "instance_path": tmp_path / "instance",
         "login_failure_limits": "3 per 2 seconds", "login_address_failure_limit": "6 per 2 seconds", **settings,
-    })  # fmt: skip
+    }, environment={})  # fmt: skip
     with app.app_context():
         import service.accounts.users as accounts
         from service.store.models import Role

@@ -102,7 +102,7 @@ def test_quota_survives_an_api_restart(answer_key_path, tmp_path, client, two_cl
     for data in distinct_files(good_submission, 3):
         upload(client, student, data)
     restarted = create_app(
-        {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance"}
+        {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance"}, environment={}
     ).test_client()
     status = quota(restarted, student)
     assert (status["used"], status["remaining"]) == (3, 2)

@@ -5,7 +5,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import score_submission
-from service import create_app
 
 PROBLEM = "application/problem+json"
 
@@ -43,8 +42,8 @@ def test_raw_body_without_multipart_is_400(client, good_submission):
     assert_problem(response, 400)
 
 
-def test_file_over_the_size_limit_is_413(answer_key_path, good_submission):
-    app = create_app({"answer_key_path": answer_key_path, "max_upload_bytes": 1000})
+def test_file_over_the_size_limit_is_413(make_app, good_submission):
+    app = make_app(max_upload_bytes=1000)
     body = assert_problem(post_file(app.test_client(), good_submission), 413)
     assert "1,000 bytes" in body["detail"]
 
@@ -67,8 +66,8 @@ def test_invalid_submission_is_422_with_line_and_column(client, good_submission)
     assert "line 3" in body["detail"]
 
 
-def test_rate_limit_per_address_answers_429_with_retry_after(answer_key_path, good_submission):
-    app = create_app({"answer_key_path": answer_key_path, "submit_rate_limit": "2 per minute"})
+def test_rate_limit_per_address_answers_429_with_retry_after(make_app, good_submission):
+    app = make_app(submit_rate_limit="2 per minute")
     client = app.test_client()
     assert [post_file(client, good_submission).status_code for _ in range(2)] == [200, 200]
     response = post_file(client, good_submission)
@@ -101,15 +100,15 @@ def test_health_reports_the_answer_key(client, answer_key):
     assert response.get_json() == {"status": "ok", "answer_key": {"loaded": True, "rows": len(answer_key)}}
 
 
-def test_health_is_503_when_the_answer_key_is_missing(tmp_path):
-    app = create_app({"answer_key_path": tmp_path / "missing.csv"})
+def test_health_is_503_when_the_answer_key_is_missing(make_app, tmp_path):
+    app = make_app(answer_key_path=tmp_path / "missing.csv")
     response = app.test_client().get("/health")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
 
 
-def test_submit_without_answer_key_is_503_not_500(tmp_path, good_submission):
-    app = create_app({"answer_key_path": tmp_path / "missing.csv"})
+def test_submit_without_answer_key_is_503_not_500(make_app, tmp_path, good_submission):
+    app = make_app(answer_key_path=tmp_path / "missing.csv")
     body = assert_problem(post_file(app.test_client(), good_submission), 503)
     assert "answer key" in body["detail"]
 

@@ -3,10 +3,12 @@
 import os
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from service import create_app
+from service.config import Settings
 from service.extensions import db
+from service.store.schema import migrate_store
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -22,7 +24,8 @@ def store_app(request, answer_key_path, tmp_path):
             pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
         _drop_everything(url)
         overrides["database_url"] = url
-    app = create_app(overrides)
+        migrate_store(Settings(database_url=url))  # the operator's `flask db upgrade`
+    app = create_app(overrides, environment={})
     yield app
     with app.app_context():
         db.session.remove()
@@ -30,9 +33,9 @@ def store_app(request, answer_key_path, tmp_path):
 
 
 def _drop_everything(url: str) -> None:
-    """A clean schema per test: the tables of an earlier test must not leak into this one."""
-    from service.config import Settings
-
+    """A clean schema per test: the tables (and revision) of an earlier test must not leak into this one."""
     engine = create_engine(Settings(database_url=url).sqlalchemy_url)
-    db.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()

@@ -11,18 +11,22 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import service_environment
+
 PROJECT = Path(__file__).resolve().parents[2]
-ARTIFACTS = PROJECT / "test-artifacts" / "web"
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000",
 )  # fmt: skip
 WEB_PASSWORD = "a browser test password"
+# Screenshots and the server's log: outside the project folder, which no test writes in.
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or tempfile.gettempdir()) / "grader-test-artifacts" / "web"
 
 
 def _missing_browser_reason() -> str | None:
@@ -60,7 +64,7 @@ def seeded_app(browser_available, tmp_path_factory):
     from service.store.models import Role
 
     instance = tmp_path_factory.mktemp("web-instance")
-    app = create_app({"instance_path": instance, "answer_key_path": PROJECT / "test2.csv"})
+    app = create_app({"instance_path": instance, "answer_key_path": PROJECT / "test2.csv"}, environment={})
     with app.app_context():
         for slug in ("web-a", "web-b"):
             tenant = accounts.create_tenant(slug)
@@ -75,16 +79,8 @@ def live_server(seeded_app):
     """`flask run` on a free port, on the seeded store, grading in-process (no Redis)."""
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "FLASK_APP": "api.py",
-        "INSTANCE_PATH": seeded_app.instance_path,
-        "ANSWER_KEY_PATH": str(PROJECT / "test2.csv"),
-        "DATABASE_URL": "",
-        "REDIS_URL": "",
-        "RATELIMIT_STORAGE_URI": "",
-        "JWT_SECRET_KEY": "",
-    }
+    env = service_environment(instance_path=seeded_app.instance_path, answer_key_path=PROJECT / "test2.csv")
+    env["FLASK_APP"] = "api.py"
     log = (ARTIFACTS / "server.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port)],
@@ -139,7 +135,7 @@ def fresh_browser(browser):
 
 
 def screenshot(driver, name: str) -> Path:
-    """Save the whole page as test-artifacts/web/NAME.png."""
+    """Save the whole page as ARTIFACTS/NAME.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1280, max(800, min(height + 40, 4000)))

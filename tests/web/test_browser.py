@@ -73,7 +73,11 @@ def test_student_uploads_and_sees_the_score_the_chart_and_the_roc_curve(
     assert driver.switch_to.active_element.get_attribute("id") == "upload-button"
     keys(driver, tools, Keys.ENTER)
     wait(driver, tools, lambda d: "/web/jobs/" in d.current_url)
-    wait(driver, tools, lambda d: d.find_element(By.ID, "job-status").text in ("finished", "rejected", "failed"))
+    wait(
+        driver,
+        tools,
+        lambda d: d.find_element(By.ID, "job-status").text in ("finished", "rejected", "failed"),
+    )
     assert driver.find_element(By.ID, "job-status").text == "finished"
 
     expected = score_submission(PREDICTIONS.read_bytes(), load_answer_key(PROJECT / "test2.csv")).public_auc

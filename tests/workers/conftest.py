@@ -14,6 +14,8 @@ import pytest
 
 from service import create_app
 from service.config import Settings
+from service.store.schema import migrate_store
+from tests.conftest import service_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,15 +35,17 @@ class Deployment:
             "worker_maintenance_seconds": 2,
             "requeue_after_seconds": 1,
         }
-        self.app = create_app(self.settings)
+        instance.mkdir(parents=True, exist_ok=True)
+        migrate_store(
+            Settings(database_url=self.settings["database_url"])
+        )  # the operator's `flask db upgrade`
+        self.app = create_app(self.settings, environment={})
         self.workers: list[subprocess.Popen] = []
         self.logs = tmp_path / "workers.log"
 
     @property
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in Settings().env_names}
-        env.update({name.upper(): str(value) for name, value in self.settings.items()})
-        return env
+        return service_environment(**self.settings)
 
     def start_worker(self, *command: str) -> subprocess.Popen:
         command = command or ("-m", "workers")

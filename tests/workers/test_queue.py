@@ -119,7 +119,8 @@ def test_killed_work_horse_job_is_retried_and_finishes(deployment, good_submissi
     horses = wait_for(lambda: children_of(worker.pid), 10, message="a work horse")
     os.kill(horses[0], signal.SIGKILL)
     job = wait_for(
-        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "rejected", "failed") and j, 60
+        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "rejected", "failed") and j,
+        60,
     )
     assert job["status"] == "finished"
     with deployment.app.app_context():
@@ -139,7 +140,8 @@ def test_killed_worker_job_is_picked_up_by_another_worker(deployment, good_submi
     deployment.start_worker()
     # Heartbeat 1 s + 10 s slack + a maintenance pass every 2 s: well under a minute.
     job = wait_for(
-        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "rejected", "failed") and j, 60
+        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "rejected", "failed") and j,
+        60,
     )
     assert job["status"] == "finished"
 
@@ -151,7 +153,8 @@ def test_job_that_keeps_raising_is_retried_then_failed_with_a_reason(deployment,
     deployment.start_worker(PATCHED_WORKER, "crash", "--fork")
     location = post_job(client, ann, good_submission)
     job = wait_for(
-        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "rejected", "failed") and j, 60
+        lambda: (j := status_of(client, ann, location))["status"] in ("finished", "rejected", "failed") and j,
+        60,
     )
     assert job["status"] == "failed"
     assert "RuntimeError" in job["error"] and "not counted" in job["error"]

@@ -28,7 +28,9 @@ class Leaderboard(MethodView):
     @blp.response(200, LeaderboardSchema)
     def get(self, query):
         """Best public score per student, ranked; the private ranks once revealed (staff: always)."""
-        return leaderboard(challenge_of(target_tenant(current_user, query["tenant"]), query["challenge"]), current_user)
+        return leaderboard(
+            challenge_of(target_tenant(current_user, query["tenant"]), query["challenge"]), current_user
+        )
 
 
 @blp.route("/final-submissions")

@@ -1,0 +1,81 @@
+"""The store's schema is owned by the migrations: processes check its revision, never create tables.
+
+`flask db upgrade` creates and upgrades a store. The embedded default (the SQLite file under
+`instance/`, used when DATABASE_URL is unset) is upgraded by the first process that starts on
+it, under a file lock, so a fresh clone runs with `flask run` alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from filelock import FileLock
+from flask import Flask
+from flask_migrate import upgrade
+
+from service.config import Settings
+from service.extensions import db, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreOutOfDate(SystemExit):
+    """The store's revision is not the code's: the operator must run the migrations."""
+
+
+def prepare_store(app: Flask, settings: Settings) -> None:
+    """Upgrade the embedded default store, or refuse to start on a configured store that is behind."""
+    if _running_migration_command():
+        return  # `flask db ...` is how an out-of-date store is mended: let it run
+    with app.app_context():
+        current, head = store_revision(), head_revision()
+        if current == head:
+            return
+        if not settings.database_url:
+            with FileLock(str(settings.instance_path / "grader.db.lock")):
+                upgrade(directory=str(MIGRATIONS))  # a no-op for all but the first process
+            return
+        raise StoreOutOfDate(
+            f"the store is at revision {current or 'none (empty)'}, this code needs {head}: "
+            "run `flask db upgrade` first"
+        )
+
+
+def store_revision() -> str | None:
+    """The revision the store is at; None for an empty store."""
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def _running_migration_command() -> bool:
+    # The flask CLI builds the app before it knows which command runs; `flask [options] db ...`
+    # must not be refused for the very state it is about to mend.
+    program = Path(sys.argv[0])
+    if program.name != "flask" and program.parent.name != "flask":  # `flask` or `python -m flask`
+        return False
+    options_with_values = {"-A", "--app", "-e", "--env-file"}
+    args = iter(sys.argv[1:])
+    for arg in args:
+        if arg in options_with_values:
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg == "db"
+    return False
+
+
+def migrate_store(settings: Settings, revision: str = "head") -> None:
+    """What `flask db upgrade [REVISION]` does, for the store `settings` name (tests, benchmarks)."""
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.sqlalchemy_url
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision=revision)
+        db.engine.dispose()
