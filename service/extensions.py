@@ -1,15 +1,17 @@
-"""The extension objects, made once and bound to each app by `create_app`."""
+"""The shared objects, made once and bound to each app by `create_app`: extensions and the Redis connection."""
 
 import sqlite3
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from redis import Redis
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import DeclarativeBase
 
+from service.config import Settings
 from service.http.identity import signed_in_user_or_address
 from service.http.problems import ProblemApi
 
@@ -29,6 +31,13 @@ limiter = Limiter(
     key_func=signed_in_user_or_address,
     default_limits=[lambda: current_app.config["SETTINGS"].default_rate_limit],
 )
+
+
+def init_redis(app: Flask, settings: Settings) -> None:
+    """The one Redis connection of an app, when REDIS_URL is set (queue, limiter, revoked tokens)."""
+    if settings.redis_url:
+        # Fail fast when Redis is down; rq sets its own read timeout for blocking waits.
+        app.extensions["redis"] = Redis.from_url(settings.redis_url, socket_connect_timeout=2)
 
 
 @event.listens_for(Engine, "connect")

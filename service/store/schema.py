@@ -8,6 +8,8 @@ it, under a file lock, so a fresh clone runs with `flask run` alone.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -70,12 +72,22 @@ def _running_migration_command() -> bool:
     return False
 
 
-def migrate_store(settings: Settings, revision: str = "head") -> None:
-    """What `flask db upgrade [REVISION]` does, for the store `settings` name (tests, benchmarks)."""
+@contextmanager
+def migration_context(settings: Settings) -> Iterator[None]:
+    """An app context on the store `settings` name, with nothing but the store bound: for
+    running migrations from code (tests, benchmarks) as `flask db` runs them."""
     app = Flask(__name__)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.sqlalchemy_url
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     with app.app_context():
+        try:
+            yield
+        finally:
+            db.engine.dispose()
+
+
+def migrate_store(settings: Settings, revision: str = "head") -> None:
+    """What `flask db upgrade [REVISION]` does, for the store `settings` name."""
+    with migration_context(settings):
         upgrade(directory=str(MIGRATIONS), revision=revision)
-        db.engine.dispose()

@@ -1,0 +1,151 @@
+"""The migrations own the schema: they build it, take it down and up again, match the models,
+and carry a store's data from one revision to the next."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from flask_migrate import downgrade
+from sqlalchemy import create_engine, inspect, text
+
+from service import create_app
+from service.config import Settings
+from service.extensions import db
+from service.store.schema import MIGRATIONS, StoreOutOfDate, head_revision, migrate_store, migration_context
+from tests.conftest import PROJECT, service_environment
+from tests.store.conftest import BACKENDS, _drop_everything
+
+INITIAL = "0001"
+TABLES = {"tenants", "users", "challenges", "submissions", "quota_usage", "quota_grants", "revoked_tokens"}
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_store(request, tmp_path) -> Settings:
+    """Settings naming an empty store: a SQLite file, or the PostgreSQL of TEST_DATABASE_URL."""
+    if request.param == "sqlite":
+        return Settings(database_url=f"sqlite:///{tmp_path / 'store.db'}", instance_path=tmp_path)
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL migration tests: set TEST_DATABASE_URL")
+        pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
+    _drop_everything(url)
+    return Settings(database_url=url, instance_path=tmp_path)
+
+
+def tables_of(settings: Settings) -> set[str]:
+    engine = create_engine(settings.sqlalchemy_url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_builds_every_table_and_downgrade_removes_them_all(empty_store):
+    migrate_store(empty_store)
+    assert tables_of(empty_store) == TABLES
+    with migration_context(empty_store):
+        downgrade(directory=str(MIGRATIONS), revision="base")
+    assert tables_of(empty_store) == set()
+    migrate_store(empty_store)
+    assert tables_of(empty_store) == TABLES
+
+
+def test_the_models_and_the_migrations_agree(empty_store):
+    migrate_store(empty_store)
+    with migration_context(empty_store), db.engine.connect() as connection:
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata
+        )
+    assert differences == []
+
+
+def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store):
+    migrate_store(empty_store, INITIAL)
+    engine = create_engine(empty_store.sqlalchemy_url)
+    problems = [{"line": 2, "column": "Id", "message": "'x' is not an Id"}]
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'c', 'C', '2026-01-01')")
+        )
+        connection.execute(text(
+            "INSERT INTO users (id, username, password_hash, role, tenant_id, disabled, created_at) "
+            "VALUES (1, 'ann', 'hash', 'STUDENT', 1, false, '2026-01-01')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO challenges (id, tenant_id, slug, title, metric, created_at) "
+            "VALUES (1, 1, 'gmsc', 'GMSC', 'roc_auc', '2026-01-01')"
+        ))  # fmt: skip
+        for submission_id, status, stored_problems, error, score in [
+            (1, "FINISHED", None, None, 0.81),
+            (2, "FAILED", json.dumps(problems), "Invalid submission: 1 problem", None),  # an invalid file
+            (3, "FAILED", None, "the worker grading it was lost", None),  # a platform failure
+            (4, "QUEUED", None, None, None),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO submissions (id, tenant_id, user_id, challenge_id, filename, content, sha256,"
+                    " size_bytes, status, progress, attempts, final_selected, problems, error, public_score,"
+                    " created_at) VALUES (:id, 1, 1, 1, 'p.csv', :content, :sha, 7, :status, 1.0, 1, false,"
+                    " :problems, :error, :score, '2026-01-01')"
+                ),
+                {"id": submission_id, "content": b"Id,P\n1,0\n", "sha": f"{submission_id:064d}",
+                 "status": status, "problems": stored_problems, "error": error, "score": score},
+            )  # fmt: skip
+    engine.dispose()
+
+    migrate_store(empty_store)
+
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, status, problems, error, public_score, content FROM submissions ORDER BY id")
+        ).all()
+        assert connection.execute(text("SELECT username FROM users")).scalar_one() == "ann"
+    engine.dispose()
+    statuses = [row.status for row in rows]
+    assert statuses == ["FINISHED", "REJECTED", "FAILED", "QUEUED"]
+    assert rows[0].public_score == 0.81 and all(row.content == b"Id,P\n1,0\n" for row in rows)
+    stored = rows[1].problems if isinstance(rows[1].problems, list) else json.loads(rows[1].problems)
+    assert stored == problems and rows[2].error == "the worker grading it was lost"
+
+
+def test_a_configured_store_behind_the_code_is_refused_at_start_naming_the_command(
+    empty_store, answer_key_path
+):
+    migrate_store(empty_store, INITIAL)
+    overrides = {"database_url": empty_store.database_url, "instance_path": empty_store.instance_path,
+                 "answer_key_path": answer_key_path}  # fmt: skip
+    with pytest.raises(StoreOutOfDate, match="flask db upgrade"):
+        create_app(overrides, environment={})
+    migrate_store(empty_store)
+    app = create_app(overrides, environment={})
+    with app.app_context():
+        assert (
+            db.session.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+            == head_revision()
+        )
+        db.engine.dispose()
+
+
+def test_flask_db_upgrade_mends_the_store_that_other_commands_refuse(tmp_path):
+    store = tmp_path / "store.db"
+    environment = service_environment(database_url=f"sqlite:///{store}", instance_path=tmp_path)
+
+    def flask(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "api.py", *args], cwd=PROJECT, env=environment,
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    refused = flask("tenants", "create", "stats-101")
+    assert refused.returncode != 0 and "flask db upgrade" in refused.stderr
+    assert flask("db", "upgrade").returncode == 0
+    created = flask("tenants", "create", "stats-101")
+    assert created.returncode == 0, created.stderr

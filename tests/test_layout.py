@@ -1,0 +1,210 @@
+"""The project's layout: a pure scoring core, a tidy `service` top level, no import cycles."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PROJECT_PACKAGES = ("scoring", "service", "workers", "gmsc")
+SKIPPED = ("service/store/migrations",)
+FORBIDDEN_IN_CORE = ("flask", "sqlalchemy", "rq", "redis")
+SERVICE_SHARED_MODULES = {"__init__.py", "config.py", "extensions.py", "errors.py"}
+
+
+# --- the scoring core -------------------------------------------------------------------------------
+
+
+def test_importing_the_scoring_core_loads_no_web_sql_or_queue_library():
+    probe = (
+        "import json, sys, scoring; "
+        f"roots = {set(FORBIDDEN_IN_CORE)!r}; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in roots)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=PROJECT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"`import scoring` loaded {loaded}"
+
+
+# --- the service top level --------------------------------------------------------------------------
+
+
+def test_service_top_level_holds_only_packages_and_the_four_shared_modules():
+    misplaced = []
+    for entry in sorted((PROJECT / "service").iterdir()):
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            if not (entry / "__init__.py").is_file():
+                misplaced.append(f"{entry.name}/ (no __init__.py)")
+        elif entry.name not in SERVICE_SHARED_MODULES:
+            misplaced.append(entry.name)
+    assert not misplaced, f"service/ may hold only packages and {sorted(SERVICE_SHARED_MODULES)}: {misplaced}"
+
+
+# --- import cycles ----------------------------------------------------------------------------------
+
+
+def module_files(root: Path, packages=PROJECT_PACKAGES, skipped=SKIPPED) -> dict[str, Path]:
+    """Every module under `packages`, by dotted name (`pkg/__init__.py` is `pkg`)."""
+    found = {}
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            relative = path.relative_to(root)
+            if any(relative.is_relative_to(skip) for skip in skipped):
+                continue
+            parts = relative.with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found[".".join(parts)] = path
+    return found
+
+
+def load_time_imports(body: list[ast.stmt]):
+    """Import statements run when the module loads: top level and inside top-level `if`/`try`."""
+    for node in body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif isinstance(node, ast.If):
+            yield from load_time_imports(node.body + node.orelse)
+        elif isinstance(node, ast.Try | ast.TryStar):
+            handlers = [stmt for handler in node.handlers for stmt in handler.body]
+            yield from load_time_imports(node.body + handlers + node.orelse + node.finalbody)
+
+
+def imported_names(node: ast.Import | ast.ImportFrom, importer: str, is_package: bool) -> list[str]:
+    """Dotted names an import statement loads, relative imports resolved; `from X import Y` gives X.Y and X."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    if node.level:
+        package = importer.split(".") if is_package else importer.split(".")[:-1]
+        anchor = package[: len(package) - (node.level - 1)]
+        base = ".".join(anchor + ([base] if base else []))
+    return [base] + [f"{base}.{alias.name}" for alias in node.names]
+
+
+def innermost_module(name: str, modules) -> str | None:
+    """The longest prefix of `name` that is a project module (None for outside libraries)."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in modules:
+            return ".".join(parts[:end])
+    return None
+
+
+def edges_for(target: str, importer: str) -> set[str]:
+    """The imported module plus the packages that importing it implies, minus the importer's own packages."""
+    parts = target.split(".")
+    parents = {".".join(parts[:end]) for end in range(1, len(parts))}
+    implied = {p for p in parents if not (importer == p or importer.startswith(p + "."))}
+    return ({target} | implied) - {importer}
+
+
+def import_graph(root: Path, packages=PROJECT_PACKAGES, skipped=SKIPPED) -> dict[str, set[str]]:
+    """Module -> project modules it imports while loading (function-level imports are left out)."""
+    files = module_files(root, packages, skipped)
+    graph = {}
+    for module, path in files.items():
+        is_package = path.name == "__init__.py"
+        targets = set()
+        for node in load_time_imports(ast.parse(path.read_text(), filename=str(path)).body):
+            for name in imported_names(node, module, is_package):
+                target = innermost_module(name, files)
+                if target:
+                    targets |= edges_for(target, module)
+        graph[module] = targets
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, on_stack, stack, found = {}, {}, set(), [], []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def describe(graph: dict[str, set[str]], component: list[str]) -> str:
+    """A cycle's modules and the imports that tie them together."""
+    inside = [f"{a} -> {b}" for a in component for b in sorted(graph[a]) if b in component]
+    return f"{component}: " + ", ".join(inside)
+
+
+def test_no_import_cycles_among_the_project_modules():
+    graph = import_graph(PROJECT)
+    assert sum(len(targets) for targets in graph.values()) > 50, "the import graph looks empty"
+    found = cycles(graph)
+    assert not found, "import cycles:\n" + "\n".join(describe(graph, c) for c in found)
+
+
+def write_tree(root: Path, files: dict[str, str]):
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_the_cycle_check_finds_a_planted_cycle(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "try:\n    from . import b\nexcept ImportError:\n    pass\n",
+            "pkg/b.py": "import pkg.c\n",
+            "pkg/c.py": "from pkg.a import thing\n",
+        },
+    )
+    assert cycles(import_graph(tmp_path, packages=("pkg",), skipped=())) == [["pkg.a", "pkg.b", "pkg.c"]]
+
+
+def test_the_cycle_check_ignores_late_imports_and_a_package_loading_its_submodules(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg.sub import helper\nfrom . import a\n",
+            "pkg/a.py": "def later():\n    import pkg.b\n",
+            "pkg/b.py": "import pkg.a\n",
+            "pkg/sub/__init__.py": "from .helper import helper\n",
+            "pkg/sub/helper.py": "import pkg.sub.other\nimport os\n",
+            "pkg/sub/other.py": "",
+        },
+    )
+    graph = import_graph(tmp_path, packages=("pkg",), skipped=())
+    assert graph["pkg.b"] == {"pkg.a"}
+    assert graph["pkg.sub.helper"] == {"pkg.sub.other"}
+    assert cycles(graph) == []
