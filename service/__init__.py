@@ -13,7 +13,7 @@ from service.config import Settings, load_settings
 from service.extensions import api, db, init_redis, migrate
 from service.grading.queue import init_queue
 from service.http.auth import init_auth
-from service.http.problems import register_error_handlers
+from service.http.error_handlers import register_error_handlers
 from service.http.rate_limits import init_limits
 from service.http.routes import register_blueprints
 from service.store.schema import MIGRATIONS, prepare_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import wraps
 
-from flask import Flask
+from flask import Flask, Response
 from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_jwt_extended.exceptions import CSRFError
 
@@ -35,7 +35,6 @@ def init_auth(app: Flask, settings: Settings) -> None:
         JWT_SESSION_COOKIE=False,
     )
     jwt.init_app(app)
-    app.register_error_handler(CSRFError, _csrf_refused)  # after init_app, which registers its own
 
 
 def roles_required(*roles: Role):
@@ -64,7 +63,7 @@ def _token_revoked(_header, payload) -> bool:
     return is_revoked(payload["jti"])
 
 
-def _csrf_refused(_error):
+def csrf_refused(_error: CSRFError) -> Response:
     return problem(
         403,
         "Forbidden",

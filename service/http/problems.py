@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, json
+from flask import Response, current_app, json
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -83,9 +83,3 @@ def service_problem(error: ServiceError) -> Response:
     response = problem(error.status, error.title, error.detail, **error.extra)
     response.headers.update(error.headers)
     return response
-
-
-def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(ServiceError, service_problem)
-    app.register_error_handler(SubmissionError, submission_problem)
-    app.register_error_handler(AnswerKeyError, answer_key_problem)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 from flask_limiter import RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -36,10 +36,10 @@ def init_limits(app: Flask, settings: Settings) -> None:
         RATELIMIT_HEADER_RETRY_AFTER="X-RateLimit-Retry-After",
     )
     limiter.init_app(app)
-    app.register_error_handler(RateLimitExceeded, _rate_limited)
 
 
-def _rate_limited(error: RateLimitExceeded):
+def rate_limited(error: RateLimitExceeded) -> Response:
+    """429 with the Retry-After of the exceeded window."""
     window = limiter.current_limit
     retry_after = max(1, int(window.reset_at - time.time())) if window else 60
     response = problem(

@@ -25,7 +25,6 @@ from flask_jwt_extended import (
 from flask_jwt_extended.exceptions import CSRFError, JWTExtendedException
 from jwt import PyJWTError
 
-from service.errors import ServiceError
 from service.store.models import Role
 
 SIGNIN_CSRF_COOKIE = "signin_csrf"
@@ -34,7 +33,7 @@ SIGNIN_CSRF_COOKIE = "signin_csrf"
 def page(*roles: Role) -> Callable:
     """Page guard: the user signed in by cookie (of one of `roles`, if given), else the sign-in page.
 
-    Domain errors become an HTML error page with their status, not problem+json.
+    Domain errors become an HTML error page with their status (see `http.error_handlers`).
     """
 
     def decorator(view):
@@ -50,10 +49,7 @@ def page(*roles: Role) -> Callable:
             g.web_user = get_current_user()
             if roles and current_user.role not in roles:
                 return error_page(403, "This page is for teachers.")
-            try:
-                return view(*args, **kwargs)
-            except ServiceError as error:
-                return error_page(error.status, error.detail)
+            return view(*args, **kwargs)  # domain errors: an HTML page (http.error_handlers)
 
         return guarded
 

@@ -156,3 +156,14 @@ def test_pages_forbid_inline_scripts_and_framing(client):
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "<script>" not in response.get_data(as_text=True)
     assert form_token(response.get_data(as_text=True))
+
+
+def test_a_refusal_on_a_page_is_an_html_page_and_the_same_refusal_on_the_api_is_problem_json(make_app):
+    client = make_app(login_rate_limit="1 per minute").test_client()
+    web_sign_in(client, "nobody")
+    refused_page = web_sign_in(client, "nobody")
+    assert refused_page.status_code == 429 and refused_page.mimetype == "text/html"
+    assert "Retry-After" in refused_page.headers and "rate limit" in refused_page.get_data(as_text=True)
+    client.post("/login", json={"username": "nobody", "password": "x" * 8})
+    refused_api = client.post("/login", json={"username": "nobody", "password": "x" * 8})
+    assert refused_api.status_code == 429 and refused_api.mimetype == "application/problem+json"
