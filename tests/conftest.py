@@ -70,6 +70,16 @@ def good_submission(answer_key) -> bytes:
     return submission_csv(answer_key.ids[order], scores)
 
 
+def postgresql_url() -> str:
+    """TEST_DATABASE_URL, for a test's PostgreSQL variant: skipped without it, except in CI (CI runs them)."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL variants: set TEST_DATABASE_URL")
+        pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
+    return url
+
+
 def service_environment(**settings) -> dict[str, str]:
     """The environment for a service process a test starts: this one's, less every setting of the
     service and any `.env` (ENV_FILE empty), plus `settings` (names as in `.env.example`)."""

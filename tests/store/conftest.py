@@ -1,7 +1,5 @@
 """The store tests run on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names one."""
 
-import os
-
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -9,6 +7,7 @@ from service import create_app
 from service.config import Settings
 from service.extensions import db
 from service.store.schema import migrate_store
+from tests.conftest import postgresql_url
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -17,11 +16,7 @@ BACKENDS = ["sqlite", "postgresql"]
 def store_app(request, answer_key_path, tmp_path):
     overrides = {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance"}
     if request.param == "postgresql":
-        url = os.environ.get("TEST_DATABASE_URL")
-        if not url:
-            if os.environ.get("CI"):
-                pytest.fail("CI must run the PostgreSQL store tests: set TEST_DATABASE_URL")
-            pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
+        url = postgresql_url()
         _drop_everything(url)
         overrides["database_url"] = url
         migrate_store(Settings(database_url=url))  # the operator's `flask db upgrade`

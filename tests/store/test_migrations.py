@@ -4,7 +4,6 @@ and carry a store's data from one revision to the next."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -18,7 +17,7 @@ from service import create_app
 from service.config import Settings
 from service.extensions import db
 from service.store.schema import MIGRATIONS, StoreOutOfDate, head_revision, migrate_store, migration_context
-from tests.conftest import PROJECT, service_environment
+from tests.conftest import PROJECT, postgresql_url, service_environment
 from tests.store.conftest import BACKENDS, _drop_everything
 
 INITIAL = "0001"
@@ -30,11 +29,7 @@ def empty_store(request, tmp_path) -> Settings:
     """Settings naming an empty store: a SQLite file, or the PostgreSQL of TEST_DATABASE_URL."""
     if request.param == "sqlite":
         return Settings(database_url=f"sqlite:///{tmp_path / 'store.db'}", instance_path=tmp_path)
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the PostgreSQL migration tests: set TEST_DATABASE_URL")
-        pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
+    url = postgresql_url()
     _drop_everything(url)
     return Settings(database_url=url, instance_path=tmp_path)
 

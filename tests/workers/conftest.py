@@ -15,7 +15,7 @@ import pytest
 from service import create_app
 from service.config import Settings
 from service.store.schema import migrate_store
-from tests.conftest import service_environment
+from tests.conftest import postgresql_url, service_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,11 +109,7 @@ def deployment_on_each_store(request, tmp_path, redis_url, answer_key_path):
     """The same deployment on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
     database_url = ""
     if request.param == "postgresql":
-        database_url = os.environ.get("TEST_DATABASE_URL", "")
-        if not database_url:
-            if os.environ.get("CI"):
-                pytest.fail("CI must run the PostgreSQL variant: set TEST_DATABASE_URL")
-            pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
+        database_url = postgresql_url()
     yield from _deploy(tmp_path, redis_url, answer_key_path, database_url)
 
 

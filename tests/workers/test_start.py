@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import service_environment
+from tests.conftest import postgresql_url, service_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -22,11 +21,7 @@ from start import one_try  # noqa: E402  (bench/start.py: the benchmark runs the
 def test_api_and_two_workers_started_at_once_on_a_fresh_store_all_stay_up(store, tmp_path, redis_url):
     database_url = ""
     if store == "postgresql":
-        database_url = os.environ.get("TEST_DATABASE_URL", "")
-        if not database_url:
-            if os.environ.get("CI"):
-                pytest.fail("CI must run the PostgreSQL variant: set TEST_DATABASE_URL")
-            pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
+        database_url = postgresql_url()
 
     result = one_try(tmp_path, redis_url, database_url)
 
