@@ -22,6 +22,7 @@ from service.config import Settings
 from service.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+KEEP_LOGGING = "keep-logging"  # read by migrations/env.py: a running service keeps its own logging
 
 
 class StoreOutOfDate(SystemExit):
@@ -38,7 +39,7 @@ def prepare_store(app: Flask, settings: Settings) -> None:
             return
         if not settings.database_url:
             with FileLock(str(settings.instance_path / "grader.db.lock")):
-                upgrade(directory=str(MIGRATIONS))  # a no-op for all but the first process
+                upgrade(directory=str(MIGRATIONS), x_arg=[KEEP_LOGGING])  # a no-op but for the first process
             return
         raise StoreOutOfDate(
             f"the store is at revision {current or 'none (empty)'}, this code needs {head}: "
@@ -90,4 +91,4 @@ def migration_context(settings: Settings) -> Iterator[None]:
 def migrate_store(settings: Settings, revision: str = "head") -> None:
     """What `flask db upgrade [REVISION]` does, for the store `settings` name."""
     with migration_context(settings):
-        upgrade(directory=str(MIGRATIONS), revision=revision)
+        upgrade(directory=str(MIGRATIONS), revision=revision, x_arg=[KEEP_LOGGING])

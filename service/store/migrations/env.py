@@ -9,9 +9,9 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Alembic's own logging setup, only where nobody configured logging yet (the `flask db`
-# commands); inside a running service or the tests it would silence their loggers.
-if not logging.getLogger().handlers:
+# Alembic's logging setup is for the `flask db` commands; a service process that upgrades
+# its embedded store (`-x keep-logging`) keeps its own.
+if "keep-logging" not in context.get_x_argument():
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
