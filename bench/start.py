@@ -65,6 +65,7 @@ def service_environment(settings: Mapping[str, Any]) -> dict[str, str]:
     """This environment less every setting of the service and any `.env`, plus `settings`."""
     environment = {k: v for k, v in os.environ.items() if k not in Settings().env_names}
     environment["ENV_FILE"] = ""
+    environment["FLASK_SKIP_DOTENV"] = "1"  # the flask command would load .env into the environment
     environment.update({name.upper(): str(value) for name, value in settings.items()})
     return environment
 

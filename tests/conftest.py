@@ -85,6 +85,7 @@ def service_environment(**settings) -> dict[str, str]:
     service and any `.env` (ENV_FILE empty), plus `settings` (names as in `.env.example`)."""
     environment = {k: v for k, v in os.environ.items() if k not in Settings().env_names}
     environment["ENV_FILE"] = ""
+    environment["FLASK_SKIP_DOTENV"] = "1"  # the flask command would load .env into the environment
     environment.update({name.upper(): str(value) for name, value in settings.items()})
     return environment
 

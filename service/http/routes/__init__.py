@@ -1,25 +1,31 @@
-"""One blueprint per resource; `register_blueprints` mounts them all."""
+"""The API's routes, one module per URL prefix; `register_blueprints` mounts them all."""
 
 from flask_smorest import Api
 
 from service.http.routes import (
-    admin,
     auth,
     challenges,
-    curves,
-    export,
+    final_submissions,
     health,
     jobs,
     leaderboard,
     quota,
-    reveal,
     scores,
     submit,
 )
+from service.http.routes.admin import challenges as admin_challenges
+from service.http.routes.admin import quota as admin_quota
+from service.http.routes.admin import roster as admin_roster
+from service.http.routes.admin import scores as admin_scores
+from service.http.routes.admin import tenants as admin_tenants
+from service.http.routes.admin import users as admin_users
+
+ROUTES = (
+    submit, auth, jobs, quota, scores, challenges, leaderboard, final_submissions, health,
+    admin_users, admin_roster, admin_tenants, admin_quota, admin_scores, admin_challenges,
+)  # fmt: skip
 
 
 def register_blueprints(api: Api) -> None:
-    for module in (submit, auth, jobs, quota, scores, challenges, admin, health):
-        api.register_blueprint(module.blp)
-    for module in (leaderboard, curves, export, reveal):
+    for module in ROUTES:
         api.register_blueprint(module.blp)

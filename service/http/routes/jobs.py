@@ -1,4 +1,4 @@
-"""Queued grading for signed-in students: POST /jobs, GET /jobs, GET /jobs/<id>."""
+"""/jobs: queue a submission (POST), list jobs, follow one, and its ROC curve once graded."""
 
 from flask import url_for
 from flask.views import MethodView
@@ -11,6 +11,7 @@ from service.grading.submissions import accept_submission, get_visible_submissio
 from service.http.pagination import SQLPage
 from service.http.quota_headers import with_quota_headers
 from service.http.rate_limits import setting
+from service.http.result_schemas import RocSchema
 from service.http.schemas import (
     IdempotencyHeaderSchema,
     JobFormSchema,
@@ -18,6 +19,7 @@ from service.http.schemas import (
     ProblemSchema,
     SubmissionFileSchema,
 )
+from service.results.curves import roc_of
 from service.store.models import Submission
 
 blp = Blueprint("jobs", __name__, description="Queue a submission and follow its grading")
@@ -68,3 +70,15 @@ class JobById(MethodView):
     def get(self, job_id):
         """A job's status, progress, scores or problems."""
         return get_visible_submission(job_id, current_user)
+
+
+@blp.route("/jobs/<int:job_id>/roc")
+class JobRoc(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, RocSchema)
+    @blp.alt_response(409, schema=ProblemSchema, description="the job has not finished")
+    def get(self, job_id):
+        """Points of the ROC curve on the Public rows (and the Private ones once revealed), at most 200 each."""
+        submission = get_visible_submission(job_id, current_user)
+        return roc_of(submission, include_private=submission.challenge.private_visible_to(current_user))

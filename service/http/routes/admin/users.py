@@ -1,28 +1,25 @@
-"""/admin/...: a teacher manages their own tenant's users; the operator, every tenant."""
+"""/admin/users: the users of a class, their passwords, disabling them, extra submissions."""
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint
 
 import service.accounts.users as accounts
-from service.http.auth import roles_required
+import service.grading.quotas as quotas
+from service.challenges.lookup import challenge_for
+from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import (
+    ExtraSubmissionsSchema,
     NewPasswordSchema,
     NewUserSchema,
     PasswordResetSchema,
-    RosterEntrySchema,
-    RosterFileSchema,
+    QuotaGrantSchema,
     TenantQuerySchema,
-    TenantSchema,
     UserSchema,
 )
 from service.store.models import Role, User
 from service.store.tenancy import get_scoped_or_404, target_tenant
 
-blp = Blueprint(
-    "admin", __name__, url_prefix="/admin", description="Class administration (teachers, operator)"
-)
-staff_only = roles_required(Role.TEACHER, Role.ADMIN)
+blp = admin_blueprint("users", "Users of a class (teachers, operator)")
 
 
 @blp.route("/users")
@@ -81,29 +78,14 @@ class UserDisable(MethodView):
         return user
 
 
-@blp.route("/roster")
-class Roster(MethodView):
+@blp.route("/users/<int:user_id>/extra-submissions")
+class ExtraSubmissions(MethodView):
     decorators = [staff_only]
 
-    @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
-    @blp.arguments(RosterFileSchema, location="files", error_status_code=400)
-    @blp.response(201, RosterEntrySchema(many=True))
-    def post(self, query, files):
-        """Import students from a CSV (username,email[,password]); generated passwords are answered once."""
-        return accounts.import_roster(files["file"].read(), target_tenant(current_user, query["tenant"]))
-
-
-@blp.route("/tenants")
-class Tenants(MethodView):
-    decorators = [roles_required(Role.ADMIN)]
-
-    @blp.response(200, TenantSchema(many=True))
-    def get(self):
-        """Every tenant (operator only)."""
-        return accounts.list_tenants()
-
-    @blp.arguments(TenantSchema, error_status_code=400)
-    @blp.response(201, TenantSchema)
-    def post(self, tenant):
-        """Create a tenant with its default challenge (operator only)."""
-        return accounts.create_tenant(tenant["slug"], tenant.get("name"))
+    @blp.arguments(ExtraSubmissionsSchema, error_status_code=400)
+    @blp.response(201, QuotaGrantSchema)
+    def post(self, grant, user_id):
+        """Grant a student extra submissions for today (an accommodation), recorded with who and when."""
+        student = get_scoped_or_404(User, user_id, current_user)
+        challenge = challenge_for(student, grant["challenge"])
+        return quotas.grant_extra(current_user, student, challenge, grant["extra"], grant["reason"])

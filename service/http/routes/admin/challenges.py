@@ -2,18 +2,15 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint
 
 from service.challenges.reveal import update_challenge
 from service.http.result_schemas import ChallengeUpdateSchema
-from service.http.routes.admin import staff_only
+from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import ChallengeSchema
 from service.store.models import Challenge
 from service.store.tenancy import get_scoped_or_404
 
-blp = Blueprint(
-    "reveal", __name__, url_prefix="/admin", description="Reveal private scores (teachers, operator)"
-)
+blp = admin_blueprint("challenges", "Reveal private scores and set deadlines (teachers, operator)")
 
 
 @blp.route("/challenges/<int:challenge_id>")

@@ -3,16 +3,13 @@
 from flask import Response, stream_with_context
 from flask.views import MethodView
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint
 
 from service.http.result_schemas import ExportQuerySchema
-from service.http.routes.admin import staff_only
+from service.http.routes.admin import admin_blueprint, staff_only
 from service.results.export import Export, export_scores
 from service.store.tenancy import target_tenant
 
-blp = Blueprint(
-    "export", __name__, url_prefix="/admin", description="Score export for teachers and the operator"
-)
+blp = admin_blueprint("scores", "Score export (teachers, operator)")
 
 
 def streamed(export: Export) -> Response:

@@ -1,0 +1,13 @@
+"""/admin/...: a teacher manages their own class; the operator, every class (`?tenant=SLUG`)."""
+
+from flask_smorest import Blueprint
+
+from service.http.auth import roles_required
+from service.store.models import Role
+
+staff_only = roles_required(Role.TEACHER, Role.ADMIN)
+operator_only = roles_required(Role.ADMIN)
+
+
+def admin_blueprint(name: str, description: str) -> Blueprint:
+    return Blueprint(f"admin_{name}", __name__, url_prefix="/admin", description=description)
