@@ -18,7 +18,7 @@ from service.accounts.passwords import (
 from service.errors import Conflict, InvalidInput, NotFound
 from service.extensions import db
 from service.store.models import Challenge, Role, Tenant, User, utcnow
-from service.store.tenancy import scoped
+from service.store.tenancy import in_tenant, scoped
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}")
@@ -163,7 +163,7 @@ def list_users(viewer: User, tenant: Tenant | None) -> list[User]:
     """The users `viewer` may see (see `tenancy.scoped`), of one tenant when named."""
     statement = scoped(User, viewer).order_by(User.username)
     if tenant is not None:
-        statement = statement.where(User.tenant_id == tenant.id)
+        statement = statement.where(in_tenant(User, tenant.id))
     return list(db.session.scalars(statement))
 
 

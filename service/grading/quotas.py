@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from service.errors import InvalidInput, NotFound, ServiceError
 from service.extensions import db
 from service.store.models import Challenge, QuotaGrant, QuotaUsage, Submission, Tenant, User
+from service.store.tenancy import of_tenant
 
 
 class QuotaExceeded(ServiceError):
@@ -143,9 +144,7 @@ def set_daily_quota(tenant: Tenant, challenge_slug: str | None, daily_quota: int
     if challenge_slug is None:
         tenant.daily_quota = daily_quota
     else:
-        challenge = db.session.scalar(
-            select(Challenge).where(Challenge.tenant_id == tenant.id, Challenge.slug == challenge_slug)
-        )
+        challenge = db.session.scalar(of_tenant(Challenge, tenant).where(Challenge.slug == challenge_slug))
         if challenge is None:
             raise NotFound(f"no challenge {challenge_slug!r} in {tenant.slug}")
         challenge.daily_quota = daily_quota

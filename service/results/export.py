@@ -22,6 +22,7 @@ from service.results.leaderboard import (
 )
 from service.results.spreadsheet import ROWS_PER_CHUNK, csv_chunks, json_chunks
 from service.store.models import Challenge, Role, Submission, Tenant, User
+from service.store.tenancy import in_tenant, of_tenant
 
 SUBMISSION_COLUMNS = (
     "job_id", "student", "email", "challenge", "submitted_at", "finished_at", "status",
@@ -79,7 +80,7 @@ def submission_rows(tenant: Tenant, challenge: Challenge | None = None) -> Itera
         )  # fmt: skip
         .join(User, User.id == Submission.user_id)
         .join(Challenge, Challenge.id == Submission.challenge_id)
-        .where(Submission.tenant_id == tenant.id)
+        .where(in_tenant(Submission, tenant.id))
         .order_by(Submission.created_at, Submission.id)
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )
@@ -114,13 +115,13 @@ def gradebook_rows(tenant: Tenant, challenge: Challenge | None = None) -> Iterat
         (user_id, challenge_id): (count, last)
         for user_id, challenge_id, count, last in db.session.execute(
             select(Submission.user_id, Submission.challenge_id, func.count(), func.max(Submission.created_at))
-            .where(Submission.tenant_id == tenant.id, Submission.challenge_id.in_(challenge_ids))
+            .where(in_tenant(Submission, tenant.id), Submission.challenge_id.in_(challenge_ids))
             .group_by(Submission.user_id, Submission.challenge_id)
         )
     }
     students = db.session.execute(
         select(User.id, User.username, User.email)
-        .where(User.tenant_id == tenant.id, User.role == Role.STUDENT)
+        .where(in_tenant(User, tenant.id), User.role == Role.STUDENT)
         .order_by(User.username)
     ).all()
     for user_id, username, email in students:
@@ -140,6 +141,4 @@ def gradebook_rows(tenant: Tenant, challenge: Challenge | None = None) -> Iterat
 
 
 def _challenges_of(tenant: Tenant) -> list[Challenge]:
-    return list(
-        db.session.scalars(select(Challenge).where(Challenge.tenant_id == tenant.id).order_by(Challenge.id))
-    )
+    return list(db.session.scalars(of_tenant(Challenge, tenant).order_by(Challenge.id)))

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
+from service.store.tenancy import in_tenant
 
 MAX_FINAL_SUBMISSIONS = 2
 
@@ -57,7 +58,7 @@ def scored_submissions(
         )  # fmt: skip
         .join(User, User.id == Submission.user_id)
         .where(
-            Submission.tenant_id == tenant_id,
+            in_tenant(Submission, tenant_id),
             Submission.status == SubmissionStatus.FINISHED,
             User.role == Role.STUDENT,
         )

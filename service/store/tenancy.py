@@ -1,4 +1,4 @@
-"""Tenant scoping in one place: every read of tenant-owned rows starts from `scoped` or `of_tenant`.
+"""Tenant scoping in one place: every read of tenant-owned rows is limited by these helpers.
 
 Functions take the user they act for, so routes, pages, CLI commands and workers call them alike.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from service.errors import Forbidden, NotFound
 from service.extensions import db
@@ -20,13 +20,19 @@ def scoped(model: type[Model], user: User) -> Select:
     """`select(model)` limited to the user's tenant (the operator sees every tenant)."""
     query = select(model)
     if user.role is not Role.ADMIN:
-        query = query.where(model.tenant_id == user.tenant_id)
+        query = query.where(in_tenant(model, user.tenant_id))
     return query
 
 
+def in_tenant(model: type[Model], tenant_id: int) -> ColumnElement[bool]:
+    """The condition that keeps `model`'s rows of one tenant, for reads on a class's behalf (exports,
+    leaderboards, the class page) that select columns or join tables."""
+    return model.tenant_id == tenant_id
+
+
 def of_tenant(model: type[Model], tenant: Tenant) -> Select:
-    """`select(model)` limited to one tenant, for reads on a class's behalf (exports, leaderboards)."""
-    return select(model).where(model.tenant_id == tenant.id)
+    """`select(model)` limited to one tenant."""
+    return select(model).where(in_tenant(model, tenant.id))
 
 
 def get_scoped_or_404(model: type[Model], object_id: int, user: User) -> Model:

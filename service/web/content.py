@@ -9,6 +9,7 @@ from service.extensions import db
 from service.grading.submissions import visible_submissions
 from service.results.finals import final_selection
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
+from service.store.tenancy import in_tenant, of_tenant
 from service.web.charts import score_chart
 
 SHOWN_SUBMISSIONS = 200
@@ -50,14 +51,12 @@ def tenants() -> list[Tenant]:
 
 def class_summary(tenant: Tenant) -> dict:
     students = db.session.scalar(
-        select(func.count()).select_from(User).where(User.tenant_id == tenant.id, User.role == Role.STUDENT)
+        select(func.count()).select_from(User).where(in_tenant(User, tenant.id), User.role == Role.STUDENT)
     )
     submissions = db.session.scalar(
-        select(func.count()).select_from(Submission).where(Submission.tenant_id == tenant.id)
+        select(func.count()).select_from(Submission).where(in_tenant(Submission, tenant.id))
     )
-    challenges = db.session.scalars(
-        select(Challenge).where(Challenge.tenant_id == tenant.id).order_by(Challenge.id)
-    )
+    challenges = db.session.scalars(of_tenant(Challenge, tenant).order_by(Challenge.id))
     return {
         "tenant": tenant,
         "students": students,
