@@ -21,7 +21,7 @@ def scored_class(app, two_classes, make_user):
     jobs = {
         "ann-1": add_scored(app, "ann", 0.70, 0.65, minute=1),
         "ann-2": add_scored(app, "ann", 0.80, 0.60, minute=2, filename='=HYPERLINK("http://x","y").csv'),
-        "ann-bad": add_scored(app, "ann", None, None, minute=3, status="failed"),
+        "ann-bad": add_scored(app, "ann", None, None, minute=3, status="rejected"),
         "bob-1": add_scored(app, "bob", 0.75, 0.72, minute=4, selected=True),
         "bob-2": add_scored(app, "bob", 0.78, 0.50, minute=5),
         "other-class": add_scored(app, "student-b", 0.9, 0.9, minute=1),
@@ -52,7 +52,7 @@ def test_teacher_exports_one_row_per_submission_of_the_class(client, scored_clas
     assert (first["student"], first["challenge"], first["status"]) == ("ann", "gmsc", "finished")
     assert (float(first["public_score"]), float(first["private_score"])) == (0.70, 0.65)
     assert first["submitted_at"] == "2025-03-01 09:01:00"
-    assert rows[2]["status"] == "failed" and rows[2]["public_score"] == "" and rows[2]["private_score"] == ""
+    assert rows[2]["status"] == "rejected" and rows[2]["public_score"] == "" and rows[2]["private_score"] == ""
     # Final: ann's best public (default), bob's own selection.
     assert [r["final"] for r in rows] == ["no", "yes", "no", "yes", "no"]
     assert b"\r\n" in response.data
