@@ -59,6 +59,7 @@ class Bench:
             "INSTANCE_PATH": str(folder / "instance"), "DATABASE_URL": f"sqlite:///{folder / 'instance' / 'grader.db'}",
             # The bench measures the queue, not fair use: no quota or rate limit may refuse it.
             "DAILY_SUBMISSION_QUOTA": "100000", "JOBS_RATE_LIMIT": "100000 per minute",
+            "MAX_SUBMISSIONS_IN_FLIGHT": "100000",
             "DEFAULT_RATE_LIMIT": "1000000 per minute",
         }  # fmt: skip
         (folder / "instance").mkdir(parents=True, exist_ok=True)
@@ -66,6 +67,7 @@ class Bench:
         self.app = create_app({
             "answer_key_path": key_path, "redis_url": redis, "instance_path": folder / "instance",
             "database_url": self.env["DATABASE_URL"], "daily_submission_quota": 100_000,
+            "max_submissions_in_flight": 100_000,
         })  # fmt: skip
         self.sent = 0
         with self.app.app_context():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -13,9 +16,12 @@ from service.config import Settings, load_settings
 from service.extensions import api, db, init_redis, migrate
 from service.grading.queue import init_queue
 from service.http.auth import init_auth
+from service.http.docs import init_docs
 from service.http.error_handlers import register_error_handlers
 from service.http.rate_limits import init_limits
 from service.http.routes import register_blueprints
+from service.http.text_input import refuse_nul_characters
+from service.store.models import MAX_ID
 from service.store.schema import MIGRATIONS, prepare_store
 from service.web import init_web
 
@@ -27,17 +33,19 @@ def create_app(
     settings = load_settings(overrides, environment)
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(_flask_config(settings))
-    # An id beyond 64 bits cannot exist in the store: such URLs are 404s, not database errors.
-    app.url_map.converters["int"] = SixtyFourBitId
+    # An id beyond the store's cannot exist: such URLs are 404s, not database errors.
+    app.url_map.converters["int"] = StoreId
     app.json.sort_keys = False  # keep fields in the order the schemas and RFC 9457 give
-    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    _make_instance_folder(app, settings.instance_path)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     init_redis(app, settings)
     init_queue(app, settings)
     init_auth(app, settings)
     api.init_app(app)
+    init_docs(app)
     init_limits(app, settings)
+    refuse_nul_characters(app)
     register_error_handlers(app)
     register_blueprints(api)
     init_web(app)
@@ -46,10 +54,34 @@ def create_app(
     return app
 
 
-class SixtyFourBitId(IntegerConverter):
+class StoreId(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+INSTANCE_FILES = ("grader.db", "jwt-secret")  # the store (with -wal, -shm, .lock) and the token secret
+
+
+def _make_instance_folder(app: Flask, path: Path) -> None:
+    """The instance folder holds the SQLite store (password hashes, uploads, private scores) and the
+    token secret: it is the service user's alone (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = path.stat()
+    if not stat.S_IMODE(status.st_mode) & 0o077:
+        return
+    # A folder made by an older version (0755) is tightened when it is the service's own: this
+    # user's, holding nothing but the service's files. Any other folder INSTANCE_PATH names
+    # (say a shared one) is left as it is, with a warning; the store's files are 0600 anyway.
+    own_files = all(child.name.startswith(INSTANCE_FILES) for child in path.iterdir())
+    if status.st_uid == os.getuid() and own_files:
+        path.chmod(0o700)
+    else:
+        app.logger.warning(
+            "the instance folder %s is open to other users (mode %o): chmod 700 it",
+            path,
+            stat.S_IMODE(status.st_mode),
+        )
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:
@@ -63,6 +95,7 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "/docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # No OPENAPI_SWAGGER_UI_PATH: flask-smorest's page loads Swagger UI from a CDN and runs an
+        # inline script. /docs is served by service.http.docs instead, from a pinned package's
+        # files, under the web pages' Content-Security-Policy.
     }

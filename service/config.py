@@ -35,6 +35,7 @@ class Settings:
     ratelimit_storage_uri: str = ""
     trusted_proxies: int = 0
     daily_submission_quota: int = 5
+    max_submissions_in_flight: int = 2
     login_failure_limits: str = "3 per minute;5 per 15 minutes"
     login_address_failure_limit: str = "50 per 15 minutes"
     gmsc_train: str = ""

@@ -46,3 +46,9 @@ class IdempotencyConflict(ServiceError):
 
 class TooManyAttempts(ServiceError):
     status, title = 429, "Too Many Requests"
+
+
+class InFlightLimit(ServiceError):
+    """A student's earlier submissions are still being graded (MAX_SUBMISSIONS_IN_FLIGHT)."""
+
+    status, title = 429, "Too many submissions in flight"

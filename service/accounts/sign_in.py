@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import UTC
 from pathlib import Path
 
 from flask_jwt_extended import create_access_token, create_refresh_token
@@ -15,30 +14,49 @@ from service.accounts.throttle import finish_login_attempt, start_login_attempt
 from service.config import ConfigError, Settings
 from service.errors import Unauthorized
 from service.extensions import db
-from service.store.models import User
+from service.store.models import Tenant, User
 
 MIN_SECRET_LENGTH = 32
 
 
-def sign_in(username: str, password: str, address: str) -> dict:
-    """Tokens for valid credentials; failures from `address` are counted, then throttled, then locked."""
+def sign_in(username: str, password: str, address: str, class_slug: str | None = None) -> dict:
+    """Tokens for valid credentials; failures from `address` are counted, then throttled, then locked.
+
+    Names repeat across classes: `class_slug` says which one; without it, the name must be
+    unique in the whole service (operators have no class).
+    """
     start_login_attempt(username, address)
-    user = authenticate(username, password)
+    user = authenticate(username, password, class_slug)
     finish_login_attempt(username, address, succeeded=user is not None)
     if user is None:
-        raise Unauthorized("wrong username or password")
+        # One answer for every failure, so it tells nothing of who exists where.
+        raise Unauthorized(
+            "wrong username, class or password (a name used in several classes needs its class)"
+        )
     return issue_tokens(user)
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str, password: str, class_slug: str | None = None) -> User | None:
     """The active user with these credentials, or None; as slow for an unknown name as for a wrong password."""
-    user = db.session.scalar(select(User).where(User.username == username))
-    valid = verify_password(user.password_hash if user else None, password)
-    return user if valid and user is not None and not user.disabled else None
+    query = select(User).where(User.username == username)
+    if class_slug is not None:
+        query = query.join(Tenant, Tenant.id == User.tenant_id).where(Tenant.slug == class_slug)
+    found = db.session.scalars(query.limit(2)).all()
+    user = found[0] if len(found) == 1 else None
+    verified_hash, verified_version = (user.password_hash, user.token_version) if user else (None, None)
+    if not verify_password(verified_hash, password) or user is None:
+        return None
+    # A reset or a disable may have committed while the old password was being checked: read the
+    # user again, and issue nothing unless what was verified is still what the store holds.
+    db.session.refresh(user)
+    if user.disabled or (user.password_hash, user.token_version) != (verified_hash, verified_version):
+        return None
+    return user
 
 
 def issue_tokens(user: User) -> dict:
     claims = {
+        "ver": user.token_version,
         "username": user.username,
         "role": user.role.value,
         "tenant": user.tenant.slug if user.tenant else None,
@@ -53,13 +71,8 @@ def issue_tokens(user: User) -> dict:
 def user_of_token(payload: dict) -> User | None:
     """The active user a verified token speaks for; None once disabled or reset after it was issued."""
     user = db.session.get(User, int(payload["sub"]))
-    if user is None or user.disabled:
+    if user is None or user.disabled or payload.get("ver", 0) != user.token_version:
         return None
-    # `iat` has whole seconds: a token from the very second of a reset is given the benefit.
-    if user.tokens_valid_after and payload["iat"] < int(
-        user.tokens_valid_after.replace(tzinfo=UTC).timestamp()
-    ):
-        return None  # issued before a password reset or a disable
     return user
 
 

@@ -21,25 +21,23 @@ log = logging.getLogger(__name__)
 def start_login_attempt(username: str, address: str) -> None:
     """Count a sign-in attempt for this username from this address, or refuse it while locked.
 
-    The attempt is counted before the password is checked, in one atomic step, so
-    parallel guesses cannot slip past the limit; a success clears the count. The
-    per-address limit counts failures only, so a class behind one NAT can sign in.
+    Every attempt is counted before the password is checked, each counter in one atomic
+    step, so N parallel guesses never get past a limit. A success clears the username's
+    count and gives its address slot back: the per-address limit counts failures only, so
+    a class behind one NAT can sign in.
     """
-    for item, identity in _pair_limits(username, address):
+    for item, identity in [*_pair_limits(username, address), *_address_limits(address)]:
         if not _counter_call("hit", item, identity, default=True):
-            _refuse(item, identity)
-    for item, identity in _address_limits(address):
-        if not _counter_call("test", item, identity, default=True):
             _refuse(item, identity)
 
 
 def finish_login_attempt(username: str, address: str, succeeded: bool) -> None:
-    if succeeded:
-        for item, identity in _pair_limits(username, address):
-            _counter_call("clear", item, identity, default=None)
-    else:
-        for item, identity in _address_limits(address):
-            _counter_call("hit", item, identity, default=True)
+    if not succeeded:
+        return  # both counts stand
+    for item, identity in _pair_limits(username, address):
+        _counter_call("clear", item, identity, default=None)
+    for item, identity in _address_limits(address):
+        _counter_call("hit", item, identity, default=True, cost=-1)  # fixed windows: a plain decrement
 
 
 def _refuse(item, identity) -> None:
@@ -50,11 +48,11 @@ def _refuse(item, identity) -> None:
     )
 
 
-def _counter_call(method: str, item, identity, default):
+def _counter_call(method: str, item, identity, default, **options):
     # A counter store that just went away must not turn sign-in into a 500: the
     # limiter notices and falls back to memory on its next check.
     try:
-        return getattr(limiter.limiter, method)(item, *identity)
+        return getattr(limiter.limiter, method)(item, *identity, **options)
     except Exception:  # noqa: BLE001
         log.warning("rate-limit storage unavailable for the login throttle", exc_info=True)
         return default

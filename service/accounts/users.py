@@ -17,19 +17,26 @@ from service.accounts.passwords import (
 )
 from service.errors import Conflict, InvalidInput, NotFound
 from service.extensions import db
-from service.store.models import Challenge, Role, Tenant, User, utcnow
+from service.store.models import Challenge, Role, Tenant, User
 from service.store.tenancy import in_tenant, scoped
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}")
 EMAIL = re.compile(r"[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]{1,189}\.[A-Za-z]{2,63}")
 DEFAULT_CHALLENGE = ("gmsc", "Give Me Some Credit")
+# The store's column lengths: longer values are refused up front (PostgreSQL would fail the insert).
+MAX_TENANT_NAME_LENGTH = Tenant.__table__.c.name.type.length
+MAX_EMAIL_LENGTH = User.__table__.c.email.type.length
 
 
 def create_tenant(slug: str, name: str | None = None) -> Tenant:
     """A new class with its default challenge."""
     if not SLUG.fullmatch(slug):
         raise InvalidInput("a tenant slug is 2-64 lowercase letters, digits or '-'")
+    if name is not None and len(name) > MAX_TENANT_NAME_LENGTH:
+        raise InvalidInput(
+            f"name: a tenant name has at most {MAX_TENANT_NAME_LENGTH} characters, not {len(name)}"
+        )
     if db.session.scalar(select(Tenant).where(Tenant.slug == slug)):
         raise Conflict(f"tenant {slug!r} exists already")
     tenant = Tenant(slug=slug, name=name or slug)
@@ -46,11 +53,17 @@ def tenant_by_slug(slug: str) -> Tenant:
     return tenant
 
 
-def user_by_username(username: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise NotFound(f"no user {username!r}")
-    return user
+def user_by_username(username: str, tenant_slug: str | None = None) -> User:
+    """The user of that name (in that class, when named; names repeat across classes)."""
+    query = select(User).where(User.username == username)
+    if tenant_slug is not None:
+        query = query.where(User.tenant_id == tenant_by_slug(tenant_slug).id)
+    found = db.session.scalars(query.limit(2)).all()
+    if not found:
+        raise NotFound(f"no user {username!r}" + (f" in {tenant_slug}" if tenant_slug else ""))
+    if len(found) > 1:
+        raise InvalidInput(f"several classes have a user {username!r}: name the class (--tenant)")
+    return found[0]
 
 
 def check_password_rules(password: str) -> None:
@@ -64,6 +77,10 @@ def _new_user(username: str, password: str, tenant: Tenant | None, role: Role, e
             f"{username!r}: a username is 2-64 letters, digits or . _ @ -, starting alphanumeric"
         )
     check_password_rules(password)
+    if email and len(email) > MAX_EMAIL_LENGTH:
+        raise InvalidInput(
+            f"email: an email address has at most {MAX_EMAIL_LENGTH} characters, not {len(email)}"
+        )
     if email and not EMAIL.fullmatch(email):
         raise InvalidInput(f"{email!r} is not an email address")
     if role is not Role.ADMIN and tenant is None:
@@ -80,12 +97,20 @@ def _new_user(username: str, password: str, tenant: Tenant | None, role: Role, e
 def create_user(
     username: str, password: str, tenant: Tenant | None, role: Role, email: str | None = None
 ) -> User:
-    if db.session.scalar(select(User.id).where(User.username == username)):
+    if username in _names_taken(tenant):
         raise Conflict(f"user {username!r} exists already")
     user = _new_user(username, password, tenant, role, email)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def enrol_user(
+    username: str, password: str | None, tenant: Tenant | None, role: Role, email: str | None = None
+) -> tuple[User, str | None]:
+    """Create a user with `password`, or a generated one, which is answered (once) beside the user."""
+    generated = None if password else generate_password()
+    return create_user(username, password or generated, tenant, role, email), generated
 
 
 @dataclass(frozen=True)
@@ -113,7 +138,7 @@ def import_roster(roster: bytes, tenant: Tenant, may_generate: bool = True) -> l
     if not rows:
         raise InvalidInput("the roster has no students; expected rows of username,email[,password]")
     problems, users, entries = [], [], []
-    existing = set(db.session.scalars(select(User.username)))
+    existing = _names_taken(tenant)
     seen: set[str] = set()
     for line, row in enumerate(rows, start=1):
         cells = [c.strip() for c in row] + ["", ""]
@@ -139,6 +164,12 @@ def import_roster(roster: bytes, tenant: Tenant, may_generate: bool = True) -> l
     return entries
 
 
+def _names_taken(tenant: Tenant | None) -> set[str]:
+    """The usernames of one class (of the operators, for None): names are unique per class only."""
+    owner = User.tenant_id.is_(None) if tenant is None else User.tenant_id == tenant.id
+    return set(db.session.scalars(select(User.username).where(owner)))
+
+
 def reset_password(user: User, password: str | None = None) -> str:
     """Set `password`, or a generated one; returns it so the teacher can hand it over.
 
@@ -147,7 +178,7 @@ def reset_password(user: User, password: str | None = None) -> str:
     new_password = password or generate_password()
     check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
-    user.tokens_valid_after = utcnow()
+    _end_tokens(user)
     db.session.commit()
     return new_password
 
@@ -155,8 +186,27 @@ def reset_password(user: User, password: str | None = None) -> str:
 def disable_user(user: User) -> None:
     """A disabled user can no longer sign in, and their tokens stop working at once."""
     user.disabled = True
-    user.tokens_valid_after = utcnow()
+    _end_tokens(user)
     db.session.commit()
+
+
+def enable_user(user: User) -> None:
+    """A disabled user may sign in again; tokens from before the disable stay refused."""
+    user.disabled = False
+    db.session.commit()
+
+
+def all_users(tenant: Tenant | None = None) -> list[User]:
+    """Every user, by class and name (of one class, when given): for the operator's CLI."""
+    query = select(User).outerjoin(Tenant, Tenant.id == User.tenant_id).order_by(Tenant.slug, User.username)
+    if tenant is not None:
+        query = query.where(in_tenant(User, tenant.id))
+    return list(db.session.scalars(query))
+
+
+def _end_tokens(user: User) -> None:
+    # Incremented in SQL, so two resets at once cannot both write the same next version.
+    user.token_version = User.token_version + 1
 
 
 def list_users(viewer: User, tenant: Tenant | None) -> list[User]:

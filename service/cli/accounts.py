@@ -46,11 +46,12 @@ def create_user(
 
 @users_cli.command("reset-password")
 @click.argument("username")
+@click.option("--tenant", "tenant_slug", help="the user's class, when several classes have that name")
 @click.option("--password-stdin", is_flag=True, help="read the new password from standard input")
 @fail_cleanly
-def reset_password(username: str, password_stdin: bool) -> None:
+def reset_password(username: str, tenant_slug: str | None, password_stdin: bool) -> None:
     """Set USERNAME's password (from standard input), or generate one and print it once."""
-    user = accounts.user_by_username(username)
+    user = accounts.user_by_username(username, tenant_slug)
     chosen = read_password_from_stdin() if password_stdin else None
     password = accounts.reset_password(user, chosen)
     click.echo(f"password of {username} changed" if chosen else f"new password of {username}: {password}")
@@ -58,11 +59,42 @@ def reset_password(username: str, password_stdin: bool) -> None:
 
 @users_cli.command("disable")
 @click.argument("username")
+@click.option("--tenant", "tenant_slug", help="the user's class, when several classes have that name")
 @fail_cleanly
-def disable_user(username: str) -> None:
+def disable_user(username: str, tenant_slug: str | None) -> None:
     """Disable USERNAME: sign-in refused, existing tokens rejected."""
-    accounts.disable_user(accounts.user_by_username(username))
+    accounts.disable_user(accounts.user_by_username(username, tenant_slug))
     click.echo(f"disabled {username}")
+
+
+@users_cli.command("enable")
+@click.argument("username")
+@click.option("--tenant", "tenant_slug", help="the user's class, when several classes have that name")
+@fail_cleanly
+def enable_user(username: str, tenant_slug: str | None) -> None:
+    """Let a disabled USERNAME sign in again (tokens from before the disable stay refused)."""
+    accounts.enable_user(accounts.user_by_username(username, tenant_slug))
+    click.echo(f"enabled {username}")
+
+
+@users_cli.command("list")
+@click.option("--tenant", "tenant_slug", help="only this class")
+@fail_cleanly
+def list_users(tenant_slug: str | None) -> None:
+    """Every user (of one class): class, username, role, email, and whether disabled."""
+    tenant = accounts.tenant_by_slug(tenant_slug) if tenant_slug else None
+    for user in accounts.all_users(tenant):
+        state = "disabled" if user.disabled else "active"
+        click.echo(
+            f"{user.tenant.slug if user.tenant else '-'}\t{user.username}\t{user.role.value}\t{user.email or ''}\t{state}"
+        )
+
+
+@tenants_cli.command("list")
+def list_tenants() -> None:
+    """Every class: slug, name."""
+    for tenant in accounts.list_tenants():
+        click.echo(f"{tenant.slug}\t{tenant.name}")
 
 
 @roster_cli.command("import")

@@ -6,10 +6,15 @@ Either way a job carries only the submission's id; the store holds everything el
 from __future__ import annotations
 
 import logging
+import os
+import random
+import socket
 import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
@@ -18,7 +23,7 @@ from service.config import Settings
 from service.extensions import db
 from service.grading import lifecycle
 from service.grading.job import grade
-from service.grading.recovery import requeue_lost_submissions
+from service.grading.recovery import requeue_lost_submissions, sweep_lost_submissions
 
 JOB_FUNCTION = "workers.tasks.grade_submission"
 FAILURE_CALLBACK = "workers.tasks.on_failure"
@@ -30,11 +35,31 @@ def job_id(submission_id: int) -> str:
 
 
 class RedisGradingQueue:
-    """The real queue: rq workers on any machine take the jobs."""
+    """The real queue: rq workers on any machine take the jobs.
+
+    Jobs Redis lost (it restarted empty) are enqueued again from the store by a sweep
+    (`sweep_lost_submissions`) that two kinds of processes run:
+    - every grading worker, at each maintenance pass and as soon as it has reconnected to
+      Redis (a new worker's first pass comes before its first job);
+    - every API process that serves requests, on a thread, every REQUEUE_AFTER_SECONDS.
+    The workers are enough while one of them lives; the API's sweep makes the recovery
+    independent of them: plain `rq worker` processes do not sweep, and workers that are
+    down or still reconnecting cannot. A claim in Redis (SET NX EX) lets one process
+    sweep at a time whoever it is, so many API processes and workers do not all sweep at once.
+    """
 
     def __init__(self, app: Flask, settings: Settings):
+        self.app = app
         self.settings = settings
         self.queue = Queue(settings.queue_name, connection=app.extensions["redis"])
+        self._sweeper: threading.Thread | None = None
+        self._sweeper_started = threading.Lock()
+        self.sweeper_stopped = threading.Event()
+        # Only a process that serves requests sweeps on a thread: workers and `flask`
+        # commands build the app too, and have no use for it. A WSGI server (flask run,
+        # gunicorn) names itself in SERVER_SOFTWARE; the test client does not, so an app a
+        # test drives sweeps only when the test says so (`sweep()`).
+        app.before_request(self._start_sweeper)
 
     def enqueue(self, submission_id: int) -> None:
         self.queue.enqueue(
@@ -57,6 +82,46 @@ class RedisGradingQueue:
             )
         except NoSuchJobError:
             return None
+
+    def claim_sweep(self, seconds: int) -> bool:
+        """True for the first process to ask in `seconds`: it sweeps, the others skip."""
+        key = f"grading:sweep-claim:{self.queue.name}"
+        owner = f"{socket.gethostname()}:{os.getpid()}"  # for an operator who looks
+        return bool(self.queue.connection.set(key, owner, nx=True, ex=max(1, int(seconds))))
+
+    def sweep(self) -> list[int] | None:
+        """One sweep of the API's thread; any failure is logged and the next sweep tries again."""
+        with self.app.app_context():
+            try:
+                return sweep_lost_submissions(self, self.settings)
+            except RedisError as error:
+                log.warning("lost submissions not swept, Redis unreachable: %s", error)
+            except Exception:  # noqa: BLE001 - the store is down, say: the thread goes on
+                db.session.rollback()
+                log.exception("the sweep of lost submissions failed")
+        return None
+
+    def _start_sweeper(self) -> None:
+        if self._sweeper is not None or "SERVER_SOFTWARE" not in request.environ:
+            return
+        with self._sweeper_started:
+            if self._sweeper is None:
+                self._sweeper = threading.Thread(
+                    target=_sweep_periodically, name="grading-sweep", daemon=True,
+                    args=(weakref.ref(self), self.settings.requeue_after_seconds, self.sweeper_stopped),
+                )  # fmt: skip
+                self._sweeper.start()
+
+
+def _sweep_periodically(queue_ref: weakref.ref, interval: float, stopped: threading.Event) -> None:
+    """Sweep every `interval` seconds (give or take a fifth, so API processes drift apart) until
+    `stopped` is set or the queue is gone (an app of a test, say): the thread holds no app."""
+    while not stopped.wait(max(1.0, interval) * random.uniform(0.8, 1.2)):
+        queue = queue_ref()
+        if queue is None:
+            return
+        queue.sweep()
+        del queue
 
 
 class InProcessGradingQueue:

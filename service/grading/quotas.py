@@ -74,7 +74,7 @@ def quota_headers(status: dict) -> dict[str, str]:
     return {
         "X-Quota-Limit": str(status["limit"]),
         "X-Quota-Remaining": str(status["remaining"]),
-        "X-Quota-Reset": status["resets_at"].isoformat(),
+        "X-Quota-Reset": _utc_text(status["resets_at"]),
     }
 
 
@@ -99,9 +99,9 @@ def reserve_slot(user: User, challenge: Challenge) -> date:
         status = quota_status(user, challenge)
         retry_after = max(1, int((status["resets_at"] - now()).total_seconds()))
         raise QuotaExceeded(
-            f"you have used your {limit} submissions for today; the quota resets at {status['resets_at'].isoformat()}",
+            f"you have used your {limit} submissions for today; the quota resets at {_utc_text(status['resets_at'])}",
             headers={"Retry-After": str(retry_after), **quota_headers(status)},
-            resets_at=status["resets_at"].isoformat(),
+            resets_at=_utc_text(status["resets_at"]),
         )
     return day
 
@@ -139,6 +139,22 @@ def grant_extra(
     return grant
 
 
+def class_quotas(tenant: Tenant) -> dict:
+    """The quotas a teacher set: the class's, each challenge's, and what each comes to."""
+    default = current_app.config["SETTINGS"].daily_submission_quota
+    class_quota = tenant.daily_quota
+    challenges = db.session.scalars(of_tenant(Challenge, tenant).order_by(Challenge.id))
+    return {
+        "daily_quota": class_quota,
+        "default": default,
+        "challenges": [
+            {"challenge": c.slug, "daily_quota": c.daily_quota,
+             "effective": next(q for q in (c.daily_quota, class_quota, default) if q is not None)}
+            for c in challenges
+        ],
+    }  # fmt: skip
+
+
 def set_daily_quota(tenant: Tenant, challenge_slug: str | None, daily_quota: int | None) -> dict:
     """The daily quota of a whole class, or of one of its challenges (None: back to the default)."""
     if challenge_slug is None:
@@ -150,3 +166,8 @@ def set_daily_quota(tenant: Tenant, challenge_slug: str | None, daily_quota: int
         challenge.daily_quota = daily_quota
     db.session.commit()
     return {"challenge": challenge_slug, "daily_quota": daily_quota}
+
+
+def _utc_text(moment: datetime) -> str:
+    """As every time the API writes: ISO 8601 in UTC with a Z."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"

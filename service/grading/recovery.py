@@ -36,3 +36,17 @@ def requeue_lost_submissions(queue, older_than_seconds: int) -> list[int]:
         elif state in ("failed", "stopped", "canceled"):
             lifecycle.fail(submission_id, "the worker grading it was lost; the submission was not counted")
     return requeued
+
+
+def sweep_lost_submissions(queue, settings) -> list[int] | None:
+    """`requeue_lost_submissions` as the workers and the API processes run it, over and over.
+
+    Whoever claims the sweep first sweeps; the others skip it, so that a fleet of processes
+    sweeps about once per WORKER_MAINTENANCE_SECONDS instead of each one in turn (a duplicate
+    enqueue is harmless, but each sweep reads every open submission and asks Redis about it).
+    The claim lives in Redis: a Redis restarted empty has none, so the first process back
+    sweeps at once. None when another process swept a moment ago.
+    """
+    if not queue.claim_sweep(max(1, settings.worker_maintenance_seconds - 1)):
+        return None
+    return requeue_lost_submissions(queue, settings.requeue_after_seconds)

@@ -5,19 +5,22 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from scoring import require_text
-from service.errors import IdempotencyConflict, NotFound
+from service.errors import IdempotencyConflict, InFlightLimit, NotFound
 from service.extensions import db
+from service.grading import lifecycle
 from service.grading.queue import grading_queue
 from service.grading.quotas import reserve_slot
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
 from service.store.tenancy import scoped
 
 log = logging.getLogger(__name__)
+IN_FLIGHT_RETRY_SECONDS = 5  # a submission takes about a second to grade
 
 
 def accept_submission(
@@ -38,6 +41,7 @@ def accept_submission(
     if resent is not None:
         return resent, False  # the same file again: its result, and no slot spent
     quota_day = reserve_slot(user, challenge)
+    _refuse_past_the_in_flight_limit(user)  # after the slot: its row lock serialises this student's uploads
     submission = Submission(
         tenant_id=user.tenant_id, user_id=user.id, challenge_id=challenge.id, filename=filename[:255],
         content=content, sha256=digest, size_bytes=len(content), idempotency_key=idempotency_key,
@@ -59,6 +63,22 @@ def accept_submission(
         # `flask jobs requeue`) enqueues open submissions that Redis does not have.
         log.warning("Redis unreachable: submission %s stays queued in the store", submission.id)
     return submission, True
+
+
+def _refuse_past_the_in_flight_limit(user: User) -> None:
+    """One student's uploads wait for their earlier ones: the queue stays shared fairly by the class."""
+    limit = current_app.config["SETTINGS"].max_submissions_in_flight
+    in_flight = db.session.scalar(
+        select(func.count())
+        .select_from(Submission)
+        .where(Submission.user_id == user.id, Submission.status.in_(lifecycle.OPEN_STATES))
+    )
+    if in_flight >= limit:
+        db.session.rollback()  # gives the slot just taken back
+        raise InFlightLimit(
+            f"you have {in_flight} submissions being graded; send the next one once one has finished",
+            headers={"Retry-After": str(IN_FLIGHT_RETRY_SECONDS)},
+        )
 
 
 def _earlier_result_of_same_file(user: User, challenge: Challenge, digest: str) -> Submission | None:

@@ -31,8 +31,9 @@ def init_auth(app: Flask, settings: Settings) -> None:
         JWT_CSRF_CHECK_FORM=True,
         JWT_COOKIE_SECURE=settings.web_cookie_secure,
         JWT_COOKIE_SAMESITE="Lax",
-        # The cookie lives as long as the token, not just until the browser closes.
-        JWT_SESSION_COOKIE=False,
+        # Cookies set without a max_age end with the browser; the sign-in page gives them the token's
+        # lifetime (flask-jwt-extended has no setting for it and would give a persistent one a year).
+        JWT_SESSION_COOKIE=True,
     )
     jwt.init_app(app)
 
@@ -85,5 +86,9 @@ jwt.unauthorized_loader(
 jwt.invalid_token_loader(lambda reason: _unauthorized(f"invalid token: {reason}"))
 jwt.expired_token_loader(lambda _h, _p: _unauthorized("the token has expired; refresh it or sign in again"))
 jwt.revoked_token_loader(lambda _h, _p: _unauthorized("the token has been revoked; sign in again"))
-jwt.user_lookup_error_loader(lambda _h, _p: _unauthorized("the account no longer exists or is disabled"))
+jwt.user_lookup_error_loader(
+    lambda _h, _p: _unauthorized(
+        "this token no longer holds: the password was changed, or the account disabled or removed; sign in again"
+    )
+)
 jwt.needs_fresh_token_loader(lambda _h, _p: _unauthorized("a fresh sign-in is needed"))

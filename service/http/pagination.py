@@ -13,4 +13,8 @@ class SQLPage(Page):
     @property
     def items(self):
         params = self.page_params
+        # A page past the last one is empty. Answer it without asking the database: its offset,
+        # (page - 1) * page_size, may not fit the 64-bit integer a database takes (?page=2**63-1).
+        if params.first_item >= params.item_count:
+            return []
         return db.session.scalars(self.collection.offset(params.first_item).limit(params.page_size)).all()

@@ -6,27 +6,56 @@ from flask import request
 from flask_jwt_extended import get_current_user, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from service.challenges.lookup import challenge_for
 from service.errors import NotFound
 from service.grading.quotas import quota_headers, quota_status
+from service.store.models import User
 
 
 def with_quota_headers(response):
-    """Add the signed-in student's quota for the requested challenge, when there is one to tell."""
-    try:
-        user = get_current_user()  # verified already by the route
-    except RuntimeError:  # refused before the route ran (a rate limit): verify here
-        try:
-            verify_jwt_in_request(optional=True)
-        except (JWTExtendedException, PyJWTError):
-            return response  # a refused token has no quota to tell
-        user = get_current_user()
+    """Add the signed-in student's quota for the requested challenge, when there is one to tell.
+
+    An after_request hook: it runs on every answer, refusals included, so it must never raise.
+    """
+    user = _signed_in_user()
     if user is None or user.tenant_id is None:
         return response
-    slug = request.form.get("challenge") or request.args.get("challenge")
+    slug = _requested_challenge(response)
+    if slug is not None and "\x00" in slug:
+        return response  # names no challenge; PostgreSQL would refuse even to look it up
     try:
-        response.headers.update(quota_headers(quota_status(user, challenge_for(user, slug))))
+        status = quota_status(user, challenge_for(user, slug))
     except NotFound:
-        pass  # an unknown challenge: the answer already says so
+        return response  # an unknown challenge: the answer already says so
+    response.headers.update(quota_headers(status))
     return response
+
+
+def _signed_in_user() -> User | None:
+    """The user of the request's valid token, or None (no token, a refused one, an OPTIONS request)."""
+    try:
+        return get_current_user()  # verified already by the route
+    except RuntimeError:  # the route did not run (a rate limit, an oversized body), or was exempt (OPTIONS)
+        pass
+    try:
+        verify_jwt_in_request(optional=True)  # does nothing on OPTIONS: no token is looked at
+        return get_current_user()
+    except (JWTExtendedException, PyJWTError, RuntimeError):
+        return None  # a refused token, or none verified: no quota to tell
+
+
+def _requested_challenge(response) -> str | None:
+    """The challenge named by the form or the query; a body the service refused names none.
+
+    The form is read only when it can be: after a 413 the parser already gave up on the body,
+    and reading it again would raise again (RequestEntityTooLarge) and turn the answer into a 500.
+    """
+    slug = None
+    if response.status_code != RequestEntityTooLarge.code:
+        try:
+            slug = request.form.get("challenge")
+        except HTTPException:  # too large, too many parts: refused by the parser
+            slug = None
+    return slug or request.args.get("challenge")

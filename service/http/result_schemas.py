@@ -2,6 +2,9 @@
 
 from marshmallow import Schema, fields, validate
 
+from service.http.schemas import Text, UtcDateTime
+from service.store.models import MAX_ID
+
 
 class ExportQuerySchema(Schema):
     format = fields.String(
@@ -13,25 +16,23 @@ class ExportQuerySchema(Schema):
             "description": "the gradebook: one row per student and challenge instead of per submission"
         },
     )
-    challenge = fields.String(load_default=None, metadata={"description": "only this challenge (slug)"})
-    tenant = fields.String(load_default=None, metadata={"description": "operator only: the tenant's slug"})
+    challenge = Text(load_default=None, metadata={"description": "only this challenge (slug)"})
+    tenant = Text(load_default=None, metadata={"description": "operator only: the tenant's slug"})
 
 
 class ChallengeArgsSchema(Schema):
-    challenge = fields.String(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
+    challenge = Text(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
 
 
 class LeaderboardQuerySchema(ChallengeArgsSchema):
-    tenant = fields.String(load_default=None, metadata={"description": "operator only: the tenant's slug"})
+    tenant = Text(load_default=None, metadata={"description": "operator only: the tenant's slug"})
 
 
 class PublicEntrySchema(Schema):
     rank = fields.Integer()
     student = fields.String()
     score = fields.Float(metadata={"description": "the student's best public score"})
-    submitted_at = fields.DateTime(
-        metadata={"description": "when that submission came (ties: earlier first)"}
-    )
+    submitted_at = UtcDateTime(metadata={"description": "when that submission came (ties: earlier first)"})
     entries = fields.Integer(metadata={"description": "graded submissions"})
     you = fields.Boolean()
 
@@ -40,7 +41,7 @@ class PrivateEntrySchema(Schema):
     rank = fields.Integer()
     student = fields.String()
     score = fields.Float(metadata={"description": "best private score among the final submissions"})
-    submitted_at = fields.DateTime()
+    submitted_at = UtcDateTime()
     public_score = fields.Float(
         allow_none=True, metadata={"description": "the student's public leaderboard score"}
     )
@@ -55,7 +56,7 @@ class PrivateEntrySchema(Schema):
 class LeaderboardSchema(Schema):
     challenge = fields.String()
     title = fields.String()
-    deadline = fields.DateTime(allow_none=True)
+    deadline = UtcDateTime(allow_none=True)
     private_revealed = fields.Boolean()
     public = fields.List(fields.Nested(PublicEntrySchema))
     private = fields.List(
@@ -68,7 +69,7 @@ class LeaderboardSchema(Schema):
 class FinalSelectionSchema(Schema):
     challenge = fields.String()
     job_ids = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=2**63 - 1)),
+        fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
         metadata={"description": "the submissions the private leaderboard ranks"},
     )
     chosen_by = fields.String(metadata={"enum": ["student", "default"]})
@@ -77,16 +78,16 @@ class FinalSelectionSchema(Schema):
 
 
 class FinalSelectionUpdateSchema(Schema):
-    challenge = fields.String(load_default=None)
+    challenge = Text(load_default=None)
     job_ids = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=2**63 - 1)),
+        fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
         required=True,
         metadata={"description": "up to two of your graded jobs; [] returns to your best public one"},
     )
 
 
 class ChallengeUpdateSchema(Schema):
-    deadline = fields.DateTime(
+    deadline = UtcDateTime(
         allow_none=True,
         metadata={"description": "private scores are revealed at this time (no zone: UTC); null: none"},
     )

@@ -1,11 +1,41 @@
 """Marshmallow schemas of every request and response body (and so of the OpenAPI document)."""
 
+from datetime import UTC
+
 from flask_jwt_extended import current_user
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from service.accounts.passwords import MAX_PASSWORD_LENGTH
+from service.accounts.users import MAX_EMAIL_LENGTH, MAX_TENANT_NAME_LENGTH
 from service.store.models import SubmissionStatus
+
+
+class Text(fields.String):
+    """A string of a request that the SQL store can hold and compare with.
+
+    PostgreSQL refuses the NUL character in text, so a query or a row naming one fails in the
+    driver (a 500); here it is the client's error, a 400 naming the field.
+    """
+
+    default_error_messages = {"nul": "must not contain the NUL character (\\u0000)"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("nul")
+        return text
+
+
+class UtcDateTime(fields.DateTime):
+    """A time the store keeps in UTC without a zone, written with it: 2026-11-25T17:49:20.699809Z."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return (
+            value.replace(tzinfo=None).isoformat() + "Z" if value.tzinfo in (None, UTC) else value.isoformat()
+        )
 
 
 class SubmissionFileSchema(Schema):
@@ -49,6 +79,10 @@ class HealthSchema(Schema):
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    class_slug = fields.String(
+        data_key="class", load_default=None, validate=validate.Length(min=1, max=64),
+        metadata={"description": "your class; needed only when your username is used in several classes"},
+    )  # fmt: skip
     password = fields.String(required=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH))
 
 
@@ -60,9 +94,9 @@ class TokensSchema(Schema):
 
 class TenantSchema(Schema):
     id = fields.Integer(dump_only=True)
-    slug = fields.String(required=True)
-    name = fields.String()
-    created_at = fields.DateTime(dump_only=True)
+    slug = Text(required=True, validate=validate.Length(max=64))
+    name = Text(validate=validate.Length(max=MAX_TENANT_NAME_LENGTH))
+    created_at = UtcDateTime(dump_only=True)
 
 
 class UserSchema(Schema):
@@ -72,13 +106,22 @@ class UserSchema(Schema):
     role = fields.Function(lambda user: user.role.value, dump_only=True)
     tenant = fields.Function(lambda user: user.tenant.slug if user.tenant else None, dump_only=True)
     disabled = fields.Boolean(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
+
+
+class CreatedUserSchema(UserSchema):
+    generated_password = fields.String(
+        allow_none=True, metadata={"description": "answered once, never stored"}
+    )
 
 
 class NewUserSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=2, max=64))
-    password = fields.String(required=True, validate=validate.Length(max=MAX_PASSWORD_LENGTH))
-    email = fields.Email(load_default=None)
+    password = fields.String(
+        load_default=None, validate=validate.Length(max=MAX_PASSWORD_LENGTH),
+        metadata={"description": "none: one is generated and answered once, as a roster import does"},
+    )  # fmt: skip
+    email = fields.Email(load_default=None, validate=validate.Length(max=MAX_EMAIL_LENGTH))
     role = fields.String(load_default="student", validate=validate.OneOf(["student", "teacher"]))
 
 
@@ -106,7 +149,7 @@ class RosterEntrySchema(Schema):
 
 
 class TenantQuerySchema(Schema):
-    tenant = fields.String(load_default=None, metadata={"description": "operator only: the tenant's slug"})
+    tenant = Text(load_default=None, metadata={"description": "operator only: the tenant's slug"})
 
 
 class ChallengeSchema(Schema):
@@ -115,18 +158,18 @@ class ChallengeSchema(Schema):
     title = fields.String()
     metric = fields.String()
     tenant = fields.Function(lambda challenge: challenge.tenant.slug)
-    deadline = fields.DateTime(
-        allow_none=True, metadata={"description": "UTC; private scores show from then"}
-    )
+    deadline = UtcDateTime(allow_none=True, metadata={"description": "UTC; private scores show from then"})
     private_revealed = fields.Boolean(metadata={"description": "whether students see private scores"})
 
 
-class JobFormSchema(Schema):
-    challenge = fields.String(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
+class JobUploadSchema(SubmissionFileSchema):
+    """POST /jobs's multipart form, whole: the file and the fields beside it (one request body)."""
+
+    challenge = Text(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
 
 
 class IdempotencyHeaderSchema(Schema):
-    idempotency_key = fields.String(
+    idempotency_key = Text(
         data_key="Idempotency-Key",
         load_default=None,
         validate=validate.Length(min=1, max=200),
@@ -144,9 +187,9 @@ class JobSchema(Schema):
     private_score = fields.Method("_private_score", allow_none=True)
     problems = fields.List(fields.Nested(ProblemDetailSchema), allow_none=True)
     error = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    started_at = UtcDateTime(allow_none=True)
+    finished_at = UtcDateTime(allow_none=True)
 
     def _private_score(self, submission):
         return submission.private_score if submission.challenge.private_visible_to(current_user) else None
@@ -154,7 +197,7 @@ class JobSchema(Schema):
 
 class ScoreEntrySchema(Schema):
     job_id = fields.Integer()
-    submitted_at = fields.DateTime()
+    submitted_at = UtcDateTime()
     public_score = fields.Float(allow_none=True)
     private_score = fields.Float(allow_none=True)
 
@@ -166,7 +209,7 @@ class ScoreHistorySchema(Schema):
 
 
 class ChallengeQuerySchema(Schema):
-    challenge = fields.String(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
+    challenge = Text(load_default=None, metadata={"description": "challenge slug (default: gmsc)"})
 
 
 class QuotaSchema(Schema):
@@ -174,20 +217,18 @@ class QuotaSchema(Schema):
     limit = fields.Integer()
     used = fields.Integer()
     remaining = fields.Integer()
-    resets_at = fields.DateTime(metadata={"description": "the next UTC midnight"})
+    resets_at = UtcDateTime(metadata={"description": "the next UTC midnight"})
 
 
 class QuotaSettingSchema(Schema):
-    challenge = fields.String(
-        load_default=None, metadata={"description": "a challenge slug; none: the class"}
-    )
+    challenge = Text(load_default=None, metadata={"description": "a challenge slug; none: the class"})
     daily_quota = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0, max=1000))
 
 
 class ExtraSubmissionsSchema(Schema):
     extra = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
-    reason = fields.String(load_default=None, validate=validate.Length(max=500))
-    challenge = fields.String(load_default=None)
+    reason = Text(load_default=None, validate=validate.Length(max=500))
+    challenge = Text(load_default=None)
 
 
 class QuotaGrantSchema(Schema):
@@ -197,4 +238,22 @@ class QuotaGrantSchema(Schema):
     extra = fields.Integer()
     reason = fields.String(allow_none=True)
     granted_by_id = fields.Integer()
-    granted_at = fields.DateTime()
+    granted_at = UtcDateTime()
+
+
+class ChallengeQuotaSchema(Schema):
+    challenge = fields.String()
+    daily_quota = fields.Integer(
+        allow_none=True, metadata={"description": "set for this challenge; null: the class's"}
+    )
+    effective = fields.Integer(
+        metadata={"description": "what a student gets per day, before any extra granted"}
+    )
+
+
+class ClassQuotaSchema(Schema):
+    daily_quota = fields.Integer(
+        allow_none=True, metadata={"description": "set for the class; null: the default"}
+    )
+    default = fields.Integer(metadata={"description": "the service's DAILY_SUBMISSION_QUOTA"})
+    challenges = fields.List(fields.Nested(ChallengeQuotaSchema))

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import db
 
+# Ids are INTEGER columns: 32 bits on PostgreSQL, where a larger id would fail the query itself.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)  # stored naive, always UTC
@@ -46,17 +49,20 @@ class Tenant(db.Model):
 
 class User(db.Model):
     __tablename__ = "users"
+    # A name is unique in its class only: two classes may each have their "ann". Operators have no
+    # class (NULL, which a unique constraint does not compare): accounts keeps their names unique.
+    __table_args__ = (UniqueConstraint("tenant_id", "username", name="uq_users_tenant_id_username"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Usernames are unique across tenants so that signing in needs no class name.
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
     disabled: Mapped[bool] = mapped_column(default=False)
-    # Tokens issued before this (a password reset, a disable) are refused.
-    tokens_valid_after: Mapped[datetime | None]
+    # Carried in every token; a password reset or a disable raises it, and tokens that carry
+    # an older version are refused from that instant (not from the next whole second).
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tenant: Mapped[Tenant | None] = relationship()

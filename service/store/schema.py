@@ -7,6 +7,9 @@ it, under a file lock, so a fresh clone runs with `flask run` alone.
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +26,8 @@ from service.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 KEEP_LOGGING = "keep-logging"  # read by migrations/env.py: a running service keeps its own logging
+STORE_FILE = "grader.db"  # the embedded store, under the instance folder (Settings.sqlalchemy_url)
+log = logging.getLogger(__name__)
 
 
 class StoreOutOfDate(SystemExit):
@@ -31,6 +36,7 @@ class StoreOutOfDate(SystemExit):
 
 def prepare_store(app: Flask, settings: Settings) -> None:
     """Upgrade the embedded default store, or refuse to start on a configured store that is behind."""
+    secure_embedded_store(settings)  # before anything opens it, `flask db upgrade` included
     if _running_migration_command():
         return  # `flask db ...` is how an out-of-date store is mended: let it run
     with app.app_context():
@@ -38,13 +44,37 @@ def prepare_store(app: Flask, settings: Settings) -> None:
         if current == head:
             return
         if not settings.database_url:
-            with FileLock(str(settings.instance_path / "grader.db.lock")):
+            with FileLock(str(settings.instance_path / "grader.db.lock"), mode=0o600):
                 upgrade(directory=str(MIGRATIONS), x_arg=[KEEP_LOGGING])  # a no-op but for the first process
             return
         raise StoreOutOfDate(
             f"the store is at revision {current or 'none (empty)'}, this code needs {head}: "
             "run `flask db upgrade` first"
         )
+
+
+def secure_embedded_store(settings: Settings) -> None:
+    """The embedded store holds password hashes, every upload and private scores: its file is the
+    service user's alone (0600). It is made empty (a valid empty SQLite database) with that mode
+    before SQLite opens it, and SQLite gives its -wal, -shm and -journal files the mode of the
+    database file. A store made by an older version (0644) is tightened, its -wal and -shm too."""
+    if settings.database_url or not settings.instance_path.is_dir():
+        return
+    path = settings.instance_path / STORE_FILE
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        return
+    except FileExistsError:
+        pass  # made before, or by another process starting at the same time
+    for each in (path, *(path.with_name(STORE_FILE + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+        try:
+            mode = stat.S_IMODE(each.stat().st_mode)
+            if mode & 0o077:
+                each.chmod(mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except OSError as error:  # another user's file: SQLite may still open it; say so
+            log.warning("cannot make %s private to the service's user (chmod 600 it): %s", each, error)
 
 
 def store_revision() -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_jwt_extended import current_user, get_jwt, set_access_cookies, unset_jwt_cookies
 from flask_limiter.util import get_remote_address
 
@@ -19,7 +19,7 @@ from service.grading.submissions import get_visible_submission
 from service.http.rate_limits import setting
 from service.results.finals import select_finals
 from service.results.leaderboard import leaderboard
-from service.store.models import Challenge, Role
+from service.store.models import MAX_ID, Challenge, Role
 from service.store.tenancy import get_scoped_or_404, target_tenant
 from service.web.content import (
     class_summary,
@@ -92,12 +92,17 @@ def signin():
         return _signin_form("The sign-in form expired. Please try again.", 400)
     try:
         tokens = sign_in(
-            request.form.get("username", "").strip(), request.form.get("password", ""), get_remote_address()
+            request.form.get("username", "").strip(),
+            request.form.get("password", ""),
+            get_remote_address(),
+            request.form.get("class", "").strip() or None,
         )
     except ServiceError as error:
         return _signin_form(error.detail, error.status, error.headers)
     response = redirect(safe_next(request.form.get("next")))
-    set_access_cookies(response, tokens["access_token"])
+    # The cookies live as long as the token: flask-jwt-extended would otherwise give them a year.
+    lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()
+    set_access_cookies(response, tokens["access_token"], max_age=int(lifetime))
     response.delete_cookie(SIGNIN_CSRF_COOKIE, path=url_for("web.signin"))
     return response
 
@@ -106,7 +111,13 @@ def _signin_form(message: str | None = None, status: int = 200, headers: dict | 
     response = make_response("", status)
     token = new_signin_token(response)
     response.set_data(
-        render_template("web/signin.html", message=message, token=token, next=request.values.get("next", ""))
+        render_template(
+            "web/signin.html",
+            message=message,
+            token=token,
+            next=request.values.get("next", ""),
+            class_slug=request.values.get("class", ""),  # a class's own sign-in link: /web/signin?class=SLUG
+        )  # fmt: skip
     )
     response.headers.update(headers or {})
     return response
@@ -148,7 +159,7 @@ def submissions():
 @page()
 def choose_finals():
     challenge = challenge_for(current_user, request.form.get("challenge") or None)
-    chosen = [int(value) for value in request.form.getlist("job_ids") if JOB_ID.fullmatch(value)]
+    chosen = [int(v) for v in request.form.getlist("job_ids") if JOB_ID.fullmatch(v) and int(v) <= MAX_ID]
     try:
         select_finals(current_user, challenge, chosen)
     except ServiceError as error:
@@ -202,7 +213,7 @@ def challenge_settings(challenge_id: int):
     return redirect(url_for("web.teacher", tenant=operator_tenant, _anchor=f"challenge-{challenge.id}"))
 
 
-JOB_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits, and small enough for a 64-bit id
+JOB_ID = re.compile(r"[0-9]{1,10}")  # ASCII digits; no more than MAX_ID is checked where it is read
 
 
 def _deadline_from_form(value: str) -> datetime:

@@ -9,6 +9,7 @@ before any token, has its own double-submit cookie.
 from __future__ import annotations
 
 import posixpath
+import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -28,6 +29,9 @@ from jwt import PyJWTError
 from service.store.models import Role
 
 SIGNIN_CSRF_COOKIE = "signin_csrf"
+# Never in a redirect target: control characters (CR/LF would split the Location header, which
+# Werkzeug refuses with an error) and backslashes (which browsers read as slashes).
+_UNSAFE_IN_TARGET = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def page(*roles: Role) -> Callable:
@@ -69,11 +73,16 @@ def to_sign_in() -> Response:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a page of this site only, never another host."""
+    """Where to go after signing in: a page of this site only, never another host.
+
+    The target becomes the redirect's Location header: one with a control character or a
+    backslash sends the user home instead.
+    """
     parts = urlsplit(target or "")
     # normpath: "/web/../admin" must not pass for a page under /web/
     if (
         target
+        and not _UNSAFE_IN_TARGET.search(target)
         and not parts.scheme
         and not parts.netloc
         and posixpath.normpath(parts.path).startswith("/web/")

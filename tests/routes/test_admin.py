@@ -72,12 +72,26 @@ def test_teacher_creates_a_student_who_can_sign_in(client, two_classes):
     assert me["tenant"] == "class-a"
 
 
-def test_duplicate_username_is_409(client, two_classes):
+def test_a_name_taken_in_the_same_class_is_409(client, two_classes):
+    teacher = login(client, "teacher-a")
+    response = client.post(
+        "/admin/users", headers=teacher, json={"username": "student-a", "password": PASSWORD}
+    )
+    assert response.status_code == 409
+
+
+def test_a_name_of_another_class_is_free_and_reveals_nothing(client, two_classes):
+    """Each class may have its "ann": a teacher learns nothing of another class's users."""
     teacher = login(client, "teacher-a")
     response = client.post(
         "/admin/users", headers=teacher, json={"username": "student-b", "password": PASSWORD}
     )
-    assert response.status_code == 409
+    assert response.status_code == 201
+    roster = b"username,email\nteacher-b,\n"
+    imported = client.post("/admin/roster", headers=teacher, data={"file": (io.BytesIO(roster), "r.csv")})
+    assert imported.status_code == 201
+    names = [u["username"] for u in client.get("/admin/users", headers=teacher).get_json()]
+    assert names == sorted(["teacher-a", "student-a", "student-b", "teacher-b"])
 
 
 def test_teacher_imports_a_roster_over_http_and_gets_generated_passwords(client, two_classes):
@@ -93,7 +107,7 @@ def test_teacher_imports_a_roster_over_http_and_gets_generated_passwords(client,
 
 def test_roster_with_a_bad_row_creates_nobody(client, two_classes):
     teacher = login(client, "teacher-a")
-    roster = b"carol,carol@example.org,carol-secret\nstudent-b,dup@example.org,whatever-1\n"
+    roster = b"carol,carol@example.org,carol-secret\nstudent-a,dup@example.org,whatever-1\n"
     response = client.post("/admin/roster", headers=teacher, data={"file": (io.BytesIO(roster), "r.csv")})
     assert response.status_code == 400
     assert "row 2" in response.get_json()["detail"]
@@ -133,3 +147,14 @@ def test_password_reset_ends_the_old_sessions(client, two_classes):
         == 401
     )
     assert client.get("/me", headers=login(client, "student-a", new_password)).status_code == 200
+
+
+def test_a_teacher_adds_a_student_without_a_password_and_gets_one_generated_once(client, two_classes):
+    teacher = login(client, "teacher-a")
+    created = client.post("/admin/users", headers=teacher, json={"username": "dora"})
+    assert created.status_code == 201
+    password = created.get_json()["generated_password"]
+    assert len(password) >= 12
+    login(client, "dora", password)
+    shown_again = client.get(f"/admin/users/{created.get_json()['id']}", headers=teacher).get_json()
+    assert "generated_password" not in shown_again

@@ -52,7 +52,9 @@ def test_teacher_exports_one_row_per_submission_of_the_class(client, scored_clas
     assert (first["student"], first["challenge"], first["status"]) == ("ann", "gmsc", "finished")
     assert (float(first["public_score"]), float(first["private_score"])) == (0.70, 0.65)
     assert first["submitted_at"] == "2025-03-01 09:01:00"
-    assert rows[2]["status"] == "rejected" and rows[2]["public_score"] == "" and rows[2]["private_score"] == ""
+    assert (
+        rows[2]["status"] == "rejected" and rows[2]["public_score"] == "" and rows[2]["private_score"] == ""
+    )
     # Final: ann's best public (default), bob's own selection.
     assert [r["final"] for r in rows] == ["no", "yes", "no", "yes", "no"]
     assert b"\r\n" in response.data

@@ -2,6 +2,7 @@
 
 import io
 import time
+from datetime import datetime
 
 import numpy as np
 import pytest
@@ -193,3 +194,15 @@ def test_jobs_left_open_by_a_stopped_api_process_are_graded_by_the_next(
     ).test_client()
     job = wait_until_done(restarted, student, f"/jobs/{job_id}")
     assert job["status"] == "finished" and job["public_score"] is not None
+
+
+def test_every_time_the_api_writes_says_it_is_utc(client, two_classes, good_submission):
+    student = login(client, "student-a")
+    job = wait_until_done(client, student, upload(client, student, good_submission).headers["Location"])
+    times = [
+        job["created_at"],
+        job["started_at"],
+        job["finished_at"],
+        client.get("/quota", headers=student).get_json()["resets_at"],
+    ]
+    assert all(t.endswith("Z") and datetime.fromisoformat(t).tzinfo is not None for t in times), times

@@ -65,3 +65,25 @@ def test_parallel_wrong_passwords_cannot_slip_past_the_limit(answer_key_path, tm
     with ThreadPoolExecutor(max_workers=10) as pool:
         answers = list(pool.map(guess, range(20)))
     assert answers.count(401) == 3 and answers.count(429) == 17
+
+
+def test_sixty_parallel_wrong_sign_ins_from_one_address_get_at_most_the_limit_of_401s(
+    answer_key_path, tmp_path
+):
+    """Different usernames, one address: the address's limit is taken before each password check."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = throttled_app(answer_key_path, tmp_path, login_address_failure_limit="10 per minute")
+
+    def guess(n):
+        return attempt(app.test_client(), f"nobody-{n}", "wrong-password").status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(guess, range(60)))
+    assert answers.count(401) == 10 and answers.count(429) == 50
+
+
+def test_a_class_behind_one_address_signs_in_past_the_failure_limit(answer_key_path, tmp_path):
+    client = throttled_app(answer_key_path, tmp_path).test_client()
+    assert all(attempt(client, name, PASSWORD).status_code == 200 for name in ("ann", "bob", "cid") * 4)
+    assert attempt(client, "ann", "wrong-password").status_code == 401

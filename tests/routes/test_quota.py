@@ -156,6 +156,21 @@ def test_teacher_sets_the_class_or_challenge_quota(client, two_classes, scope):
     assert client.put("/admin/quota", headers=student, json={"daily_quota": 50}).status_code == 403
 
 
+def test_teacher_reads_back_the_quotas_they_set(client, two_classes):
+    teacher = login(client, "teacher-a")
+    assert client.get("/admin/quota", headers=teacher).get_json() == {
+        "daily_quota": None, "default": 5, "challenges": [{"challenge": "gmsc", "daily_quota": None, "effective": 5}],
+    }  # fmt: skip
+    client.put("/admin/quota", headers=teacher, json={"daily_quota": 3})
+    client.put("/admin/quota", headers=teacher, json={"challenge": "gmsc", "daily_quota": 7})
+    read = client.get("/admin/quota", headers=teacher).get_json()
+    assert (read["daily_quota"], read["challenges"]) == (
+        3,
+        [{"challenge": "gmsc", "daily_quota": 7, "effective": 7}],
+    )
+    assert client.get("/admin/quota", headers=login(client, "student-a")).status_code == 403
+
+
 def test_operator_sets_a_named_tenants_quota(client, two_classes):
     admin = login(client, "operator")
     assert (

@@ -1,5 +1,5 @@
 """The migrations own the schema: they build it, take it down and up again, match the models,
-and carry a store's data from one revision to the next."""
+and carry a store's data from the first revision to the last."""
 
 from __future__ import annotations
 
@@ -70,8 +70,8 @@ def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store
             text("INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'c', 'C', '2026-01-01')")
         )
         connection.execute(text(
-            "INSERT INTO users (id, username, password_hash, role, tenant_id, disabled, created_at) "
-            "VALUES (1, 'ann', 'hash', 'STUDENT', 1, false, '2026-01-01')"
+            "INSERT INTO users (id, username, password_hash, role, tenant_id, disabled, tokens_valid_after, created_at) "
+            "VALUES (1, 'ann', 'hash', 'STUDENT', 1, false, '2026-01-02', '2026-01-01')"
         ))  # fmt: skip
         connection.execute(text(
             "INSERT INTO challenges (id, tenant_id, slug, title, metric, created_at) "
@@ -102,7 +102,8 @@ def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store
         rows = connection.execute(
             text("SELECT id, status, problems, error, public_score, content FROM submissions ORDER BY id")
         ).all()
-        assert connection.execute(text("SELECT username FROM users")).scalar_one() == "ann"
+        # A user reset before the upgrade keeps refusing the tokens issued before that reset.
+        assert connection.execute(text("SELECT username, token_version FROM users")).one() == ("ann", 1)
     engine.dispose()
     statuses = [row.status for row in rows]
     assert statuses == ["FINISHED", "REJECTED", "FAILED", "QUEUED"]

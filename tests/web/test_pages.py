@@ -32,7 +32,7 @@ def test_sign_in_sets_an_http_only_session_cookie_and_returns_to_the_page(client
 def test_wrong_password_shows_the_form_again_with_the_reason(client, two_classes):
     response = web_sign_in(client, "student-a", password="not the password")
     assert response.status_code == 401
-    assert "wrong username or password" in response.get_data(as_text=True)
+    assert "wrong username, class or password" in response.get_data(as_text=True)
     assert client.get("/web/upload").status_code == 302
 
 

@@ -34,6 +34,7 @@ class Deployment:
             "worker_heartbeat_seconds": 1,
             "worker_maintenance_seconds": 2,
             "requeue_after_seconds": 1,
+            "max_submissions_in_flight": 1000,  # tests fill the queue on purpose; the limit has its own test
         }
         instance.mkdir(parents=True, exist_ok=True)
         migrate_store(

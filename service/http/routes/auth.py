@@ -29,7 +29,9 @@ class Login(MethodView):
     @blp.alt_response(429, schema=ProblemSchema, description="too many attempts: see Retry-After")
     def post(self, credentials):
         """Exchange a username and password for an access token and a refresh token."""
-        return sign_in(credentials["username"], credentials["password"], get_remote_address())
+        return sign_in(
+            credentials["username"], credentials["password"], get_remote_address(), credentials["class_slug"]
+        )
 
 
 @blp.route("/refresh")

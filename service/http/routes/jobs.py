@@ -4,6 +4,8 @@ from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from service.challenges.lookup import challenge_for
 from service.extensions import limiter
@@ -14,15 +16,27 @@ from service.http.rate_limits import setting
 from service.http.result_schemas import RocSchema
 from service.http.schemas import (
     IdempotencyHeaderSchema,
-    JobFormSchema,
     JobSchema,
+    JobUploadSchema,
     ProblemSchema,
-    SubmissionFileSchema,
 )
 from service.results.curves import roc_of
 from service.store.models import Submission
 
+
+class UploadParser(FlaskParser):
+    """Reads the "files" location as the whole multipart form, file parts and text fields alike.
+
+    flask-smorest documents one request body per operation: with the file and the `challenge`
+    field in two schemas (locations "files" and "form"), the OpenAPI document lost the file.
+    """
+
+    def load_files(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
 blp = Blueprint("jobs", __name__, description="Queue a submission and follow its grading")
+blp.ARGUMENTS_PARSER = UploadParser()
 
 
 @blp.after_request
@@ -35,21 +49,20 @@ def add_quota_headers(response):
 class Jobs(MethodView):
     decorators = [jwt_required(), limiter.limit(setting("jobs_rate_limit"), methods=["POST"])]
 
-    @blp.arguments(SubmissionFileSchema, location="files", error_status_code=400)
-    @blp.arguments(JobFormSchema, location="form", error_status_code=400)
+    @blp.arguments(JobUploadSchema, location="files", error_status_code=400)
     @blp.arguments(IdempotencyHeaderSchema, location="headers", error_status_code=400)
     @blp.response(202, JobSchema)
     @blp.alt_response(413, schema=ProblemSchema, description="the file is over the size limit")
     @blp.alt_response(415, schema=ProblemSchema, description="the file is not CSV text")
     @blp.alt_response(422, schema=ProblemSchema, description="the Idempotency-Key was used for another file")
-    def post(self, files, form, headers):
+    def post(self, form, headers):
         """Queue a CSV for grading; poll the job at its Location."""
-        upload = files["file"]
+        upload = form["file"]
         challenge = challenge_for(current_user, form["challenge"])
         submission, _ = accept_submission(
             current_user,
             challenge,
-            upload.filename or "submission.csv",
+            _stored_filename(upload.filename),
             upload.read(),
             headers["idempotency_key"],
         )
@@ -82,3 +95,8 @@ class JobRoc(MethodView):
         """Points of the ROC curve on the Public rows (and the Private ones once revealed), at most 200 each."""
         submission = get_visible_submission(job_id, current_user)
         return roc_of(submission, include_private=submission.challenge.private_visible_to(current_user))
+
+
+def _stored_filename(filename: str | None) -> str:
+    """The upload's name as the store keeps it: PostgreSQL text cannot hold a NUL character."""
+    return (filename or "").replace("\x00", "") or "submission.csv"

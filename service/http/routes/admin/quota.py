@@ -5,7 +5,7 @@ from flask_jwt_extended import current_user
 
 import service.grading.quotas as quotas
 from service.http.routes.admin import admin_blueprint, staff_only
-from service.http.schemas import QuotaSettingSchema, TenantQuerySchema
+from service.http.schemas import ClassQuotaSchema, QuotaSettingSchema, TenantQuerySchema
 from service.store.tenancy import target_tenant
 
 blp = admin_blueprint("quota", "Daily quotas (teachers, operator)")
@@ -14,6 +14,12 @@ blp = admin_blueprint("quota", "Daily quotas (teachers, operator)")
 @blp.route("/quota")
 class QuotaSetting(MethodView):
     decorators = [staff_only]
+
+    @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
+    @blp.response(200, ClassQuotaSchema)
+    def get(self, query):
+        """Your class's daily quota, each challenge's, and what a student gets per day."""
+        return quotas.class_quotas(target_tenant(current_user, query["tenant"]))
 
     @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
     @blp.arguments(QuotaSettingSchema, error_status_code=400)

@@ -8,6 +8,7 @@ import service.grading.quotas as quotas
 from service.challenges.lookup import challenge_for
 from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import (
+    CreatedUserSchema,
     ExtraSubmissionsSchema,
     NewPasswordSchema,
     NewUserSchema,
@@ -35,13 +36,15 @@ class Users(MethodView):
 
     @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
     @blp.arguments(NewUserSchema, error_status_code=400)
-    @blp.response(201, UserSchema)
+    @blp.response(201, CreatedUserSchema)
     def post(self, query, new_user):
-        """Create a student or teacher in your tenant."""
+        """Create a student or teacher in your tenant; without a password, one is generated and answered once."""
         tenant = target_tenant(current_user, query["tenant"])
-        return accounts.create_user(
+        user, generated = accounts.enrol_user(
             new_user["username"], new_user["password"], tenant, Role(new_user["role"]), new_user["email"]
         )
+        user.generated_password = generated  # shown in this answer only; never stored
+        return user
 
 
 @blp.route("/users/<int:user_id>")
@@ -75,6 +78,18 @@ class UserDisable(MethodView):
         """Disable a user: sign-in refused, tokens rejected."""
         user = get_scoped_or_404(User, user_id, current_user)
         accounts.disable_user(user)
+        return user
+
+
+@blp.route("/users/<int:user_id>/enable")
+class UserEnable(MethodView):
+    decorators = [staff_only]
+
+    @blp.response(200, UserSchema)
+    def post(self, user_id):
+        """Let a disabled user sign in again (tokens from before the disable stay refused)."""
+        user = get_scoped_or_404(User, user_id, current_user)
+        accounts.enable_user(user)
         return user
 
 

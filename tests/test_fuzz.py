@@ -1,0 +1,202 @@
+"""OpenAPI fuzzing: schemathesis sends generated requests, valid and not, to every operation of
+/openapi.json, signed in as a teacher, a student and the operator; none may answer a server error.
+
+Bounded for CI: a few examples per operation, a fixed seed and derandomized generation, so a
+run takes well under a minute and fails the same way on every machine.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD, login
+from tests.web.helpers import form_token, signed_in_csrf
+
+FUZZ_CONFIG = {
+    "seed": 20251125,
+    # The app and the signed-in users are fixtures shared by an operation's examples, on purpose; and
+    # a slow example (a file graded in-process) must not fail the run on a timing health check.
+    "suppress-health-check": ["all"],
+    "generation": {"max-examples": 6, "deterministic": True, "database": "none"},
+    # Stateful links between operations: none are declared, and the time goes to the single calls.
+    "phases": {"stateful": {"enabled": False}},
+}
+# Generous limits: the fuzz signs in again whenever a generated call signed its user out, and must
+# not be refused (429) where it means to probe the routes behind.
+UNLIMITED = "100000 per minute"
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(
+        login_rate_limit=UNLIMITED,
+        submit_rate_limit=UNLIMITED,
+        jobs_rate_limit=UNLIMITED,
+        default_rate_limit=UNLIMITED,
+        login_failure_limits=UNLIMITED,
+        login_address_failure_limit=UNLIMITED,
+    )
+
+
+def _load_schema():
+    """The OpenAPI document, read at collection from an app of its own (the document is the same for
+    every app), so that each operation is a test of its own; the tests call their `app` fixture.
+
+    Not `schemathesis.pytest.from_fixture`: with pytest 9.2 its tests fail at once
+    (AttributeError: 'Function' object has no attribute '_nodeid', schemathesis 4.32.5).
+    """
+    import atexit
+    import tempfile
+    from pathlib import Path
+
+    from service import create_app
+
+    folder = tempfile.TemporaryDirectory(prefix="grader-openapi-")
+    atexit.register(folder.cleanup)
+    app = create_app({"instance_path": Path(folder.name) / "instance"}, environment={})
+    return schemathesis.openapi.from_wsgi(
+        "/openapi.json", app, config=SchemathesisConfig.from_dict(FUZZ_CONFIG)
+    )
+
+
+class SignedIn:
+    """A bearer token of one user that works when asked for: generated calls may sign the user out,
+    disable them or reset their password, and the next call must still be signed in."""
+
+    def __init__(self, app, username: str):
+        self.app, self.username = app, username
+        self.client = app.test_client()
+        self._headers: dict[str, str] = {}
+
+    def headers(self) -> dict[str, str]:
+        if not self._headers or self.client.get("/me", headers=self._headers).status_code != 200:
+            self._restore()
+            self._headers = login(self.client, self.username)
+        return self._headers
+
+    def _restore(self) -> None:
+        import service.accounts.users as accounts
+        from service.extensions import db
+        from service.store.models import User
+
+        with self.app.app_context():
+            user = db.session.scalar(select(User).where(User.username == self.username))
+            user.disabled = False
+            accounts.reset_password(user, PASSWORD)
+
+
+@pytest.fixture
+def teacher(app, two_classes):
+    return SignedIn(app, "teacher-a")
+
+
+@pytest.fixture
+def student(app, two_classes):
+    return SignedIn(app, "student-a")
+
+
+@pytest.fixture
+def operator(app, two_classes):
+    return SignedIn(app, "operator")
+
+
+schema = _load_schema()
+
+
+def call_and_check(case, signed_in: SignedIn) -> None:
+    response = case.call(app=signed_in.app, headers=signed_in.headers())
+    case.validate_response(response, checks=[not_a_server_error])
+
+
+@schema.parametrize()
+def test_no_server_error_for_a_teacher(case, teacher):
+    call_and_check(case, teacher)
+
+
+@schema.parametrize()
+def test_no_server_error_for_a_student(case, student):
+    call_and_check(case, student)
+
+
+@schema.parametrize()
+def test_no_server_error_for_the_operator(case, operator):
+    call_and_check(case, operator)
+
+
+# --- the web pages: not in the OpenAPI document, fuzzed with Hypothesis alone ------------------
+
+# Any code point, and often the ones that break things: NUL, line ends, a backslash, "..", non-ASCII.
+ANY_TEXT = st.text(alphabet=st.sampled_from("\x00\t\n\r\\/%.:?é☃a1-"), max_size=12) | st.text(max_size=30)
+WEB_PAGES = ["/web/", "/web/upload", "/web/submissions", "/web/leaderboard", "/web/teacher", "/web/signin"]
+WEB_PARAMETERS = ["challenge", "tenant", "saved", "next", "class"]
+WEB_SETTINGS = settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),  # the app and its signed-in client are shared on purpose
+)
+
+
+@pytest.fixture(params=["teacher-a", "student-a", "operator"])
+def web_client(request, app, two_classes):
+    """A client signed in to the pages by cookie, and the CSRF token its forms carry."""
+    client = app.test_client()
+    return client, signed_in_csrf(client, request.param)
+
+
+@WEB_SETTINGS
+@given(
+    path=st.sampled_from(WEB_PAGES) | st.integers(min_value=0, max_value=2**64).map("/web/jobs/{}".format),
+    query=st.dictionaries(st.sampled_from(WEB_PARAMETERS), ANY_TEXT, max_size=3),
+)
+def test_no_web_page_answers_a_server_error(web_client, path, query):
+    client, _ = web_client
+    assert client.get(path, query_string=query).status_code < 500
+
+
+@WEB_SETTINGS
+@given(
+    form=st.fixed_dictionaries(
+        {},
+        optional={
+            "challenge": ANY_TEXT,
+            "job_ids": st.lists(ANY_TEXT | st.integers(min_value=-1, max_value=2**64).map(str), max_size=3),
+            "action": st.sampled_from(["reveal", "hide", "deadline", "clear-deadline"]) | ANY_TEXT,
+            "deadline": ANY_TEXT,
+        },
+    ),
+    challenge_id=st.integers(min_value=0, max_value=2**64),
+)
+def test_no_web_form_answers_a_server_error(web_client, form, challenge_id):
+    client, csrf_token = web_client
+    for url in (
+        "/web/final-submissions",
+        f"/web/teacher/challenges/{challenge_id}",
+        "/web/teacher/challenges/1",
+    ):
+        assert client.post(url, data={**form, "csrf_token": csrf_token}).status_code < 500
+
+
+@WEB_SETTINGS
+@given(form=st.dictionaries(st.sampled_from(["username", "password", "next", "class"]), ANY_TEXT))
+def test_no_refused_sign_in_answers_a_server_error(app, two_classes, form):
+    client = app.test_client()
+    token = form_token(client.get("/web/signin").get_data(as_text=True))
+    assert client.post("/web/signin", data={**form, "csrf_token": token}).status_code < 500
+
+
+@settings(WEB_SETTINGS, max_examples=30)
+@given(next_page=ANY_TEXT.map("/web/{}".format) | ANY_TEXT)
+def test_no_sign_in_redirect_answers_a_server_error(app, two_classes, next_page):
+    """Signed in, the page goes to `next`: a Location header, which must be one a header can carry."""
+    client = app.test_client()
+    token = form_token(client.get("/web/signin").get_data(as_text=True))
+    form = {"username": "student-a", "password": PASSWORD, "next": next_page, "csrf_token": token}
+    assert client.post("/web/signin", data=form).status_code == 302
