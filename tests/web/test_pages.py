@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 from tests.routes.scored import add_scored
 from tests.routes.test_jobs import wait_until_done
 from tests.web.helpers import form_token, signed_in_csrf, web_sign_in
@@ -167,3 +167,16 @@ def test_a_refusal_on_a_page_is_an_html_page_and_the_same_refusal_on_the_api_is_
     client.post("/login", json={"username": "nobody", "password": "x" * 8})
     refused_api = client.post("/login", json={"username": "nobody", "password": "x" * 8})
     assert refused_api.status_code == 429 and refused_api.mimetype == "application/problem+json"
+
+
+def test_a_class_sign_in_link_fills_the_class_and_signs_in_the_right_ann(client, make_user):
+    make_user("ann", "student", "class-a")
+    make_user("ann", "student", "class-b")
+    form = client.get("/web/signin?class=class-b").get_data(as_text=True)
+    assert 'name="class" value="class-b"' in form
+    answer = client.post(
+        "/web/signin",
+        data={"csrf_token": form_token(form), "username": "ann", "password": PASSWORD, "class": "class-b"},
+    )
+    assert answer.status_code == 302
+    assert "class-b" in client.get("/web/upload").get_data(as_text=True)
