@@ -1,7 +1,7 @@
 """The SQL store: tenants (classes), users, challenges, submissions, revoked tokens.
 
-The store is the system of record: a submission row holds the uploaded file itself, so
-a worker on any machine can grade it from its id alone.
+The store is the system of record: it holds every uploaded file (in a table of its own,
+which no listing reads), so a worker on any machine can grade a submission from its id alone.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import db
@@ -106,16 +107,23 @@ class Challenge(db.Model):
 
 class Submission(db.Model):
     __tablename__ = "submissions"
-    # A retried upload with the same key finds the first submission instead of making a second.
-    __table_args__ = (UniqueConstraint("user_id", "idempotency_key"),)
+    __table_args__ = (
+        # A retried upload with the same key finds the first submission instead of making a second.
+        UniqueConstraint("user_id", "idempotency_key"),
+        # One index per read the service makes, so no plan depends on the planner's luck:
+        # a class's jobs by time, a student's by challenge and time (also the same-file check),
+        # a challenge's by status (leaderboards, exports).
+        Index("ix_submissions_tenant_id_created_at", "tenant_id", "created_at"),
+        Index("ix_submissions_user_id_challenge_id_created_at", "user_id", "challenge_id", "created_at"),
+        Index("ix_submissions_challenge_id_status", "challenge_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
     filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int]
     status: Mapped[SubmissionStatus] = mapped_column(
         Enum(SubmissionStatus, native_enum=False, length=16), default=SubmissionStatus.QUEUED, index=True
@@ -131,12 +139,26 @@ class Submission(db.Model):
     final_selected: Mapped[bool] = mapped_column(default=False)
     problems: Mapped[list | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(String(1000))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
     challenge: Mapped[Challenge] = relationship()
+    file: Mapped[SubmissionFile] = relationship(cascade="all, delete-orphan", single_parent=True)
+    # The uploaded bytes, read (and written) through `file`: only grading and curves load them.
+    content: AssociationProxy[bytes] = association_proxy(
+        "file", "content", creator=lambda content: SubmissionFile(content=content)
+    )
+
+
+class SubmissionFile(db.Model):
+    """The bytes a student uploaded, apart from the submission's row that every listing reads."""
+
+    __tablename__ = "submission_files"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class QuotaUsage(db.Model):

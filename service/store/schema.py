@@ -41,16 +41,26 @@ def prepare_store(app: Flask, settings: Settings) -> None:
         return  # `flask db ...` is how an out-of-date store is mended: let it run
     with app.app_context():
         current, head = store_revision(), head_revision()
-        if current == head:
-            return
-        if not settings.database_url:
+        if current != head and settings.database_url:
+            raise StoreOutOfDate(
+                f"the store is at revision {current or 'none (empty)'}, this code needs {head}: "
+                "run `flask db upgrade` first"
+            )
+        if current != head:
             with FileLock(str(settings.instance_path / "grader.db.lock"), mode=0o600):
                 upgrade(directory=str(MIGRATIONS), x_arg=[KEEP_LOGGING])  # a no-op but for the first process
-            return
-        raise StoreOutOfDate(
-            f"the store is at revision {current or 'none (empty)'}, this code needs {head}: "
-            "run `flask db upgrade` first"
-        )
+        refresh_sqlite_statistics()
+
+
+def refresh_sqlite_statistics() -> None:
+    """SQLite plans from the statistics ANALYZE leaves; without them, which index a class's page
+    uses differs from store to store. A sampled ANALYZE at start costs milliseconds.
+    (PostgreSQL's autovacuum keeps its own statistics.)"""
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+        connection.exec_driver_sql("ANALYZE")
 
 
 def secure_embedded_store(settings: Settings) -> None:

@@ -21,7 +21,10 @@ from tests.conftest import PROJECT, postgresql_url, service_environment
 from tests.store.conftest import BACKENDS, _drop_everything
 
 INITIAL = "0001"
-TABLES = {"tenants", "users", "challenges", "submissions", "quota_usage", "quota_grants", "revoked_tokens"}
+TABLES = {
+    "tenants", "users", "challenges", "submissions", "submission_files", "quota_usage", "quota_grants",
+    "revoked_tokens",
+}  # fmt: skip
 
 
 @pytest.fixture(params=BACKENDS)
@@ -61,6 +64,11 @@ def test_the_models_and_the_migrations_agree(empty_store):
     assert differences == []
 
 
+def file_of(submission_id: int) -> bytes:
+    """A distinct upload per submission, up to about 150 KB, with bytes beyond ASCII."""
+    return "Id,Probability\r\n".encode() + f"{submission_id},0.5é\n".encode() * (submission_id * 5000)
+
+
 def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store):
     migrate_store(empty_store, INITIAL)
     engine = create_engine(empty_store.sqlalchemy_url)
@@ -90,7 +98,7 @@ def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store
                     " created_at) VALUES (:id, 1, 1, 1, 'p.csv', :content, :sha, 7, :status, 1.0, 1, false,"
                     " :problems, :error, :score, '2026-01-01')"
                 ),
-                {"id": submission_id, "content": b"Id,P\n1,0\n", "sha": f"{submission_id:064d}",
+                {"id": submission_id, "content": file_of(submission_id), "sha": f"{submission_id:064d}",
                  "status": status, "problems": stored_problems, "error": error, "score": score},
             )  # fmt: skip
     engine.dispose()
@@ -100,14 +108,18 @@ def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store
     engine = create_engine(empty_store.sqlalchemy_url)
     with engine.connect() as connection:
         rows = connection.execute(
-            text("SELECT id, status, problems, error, public_score, content FROM submissions ORDER BY id")
+            text(
+                "SELECT id, status, problems, error, public_score, content FROM submissions"
+                " JOIN submission_files ON submission_files.submission_id = submissions.id ORDER BY id"
+            )
         ).all()
         # A user reset before the upgrade keeps refusing the tokens issued before that reset.
         assert connection.execute(text("SELECT username, token_version FROM users")).one() == ("ann", 1)
     engine.dispose()
     statuses = [row.status for row in rows]
     assert statuses == ["FINISHED", "REJECTED", "FAILED", "QUEUED"]
-    assert rows[0].public_score == 0.81 and all(row.content == b"Id,P\n1,0\n" for row in rows)
+    assert rows[0].public_score == 0.81
+    assert [bytes(row.content) for row in rows] == [file_of(i) for i in (1, 2, 3, 4)]  # byte for byte
     stored = rows[1].problems if isinstance(rows[1].problems, list) else json.loads(rows[1].problems)
     assert stored == problems and rows[2].error == "the worker grading it was lost"
 
