@@ -66,7 +66,7 @@ def test_the_models_and_the_migrations_agree(empty_store):
 
 def file_of(submission_id: int) -> bytes:
     """A distinct upload per submission, up to about 150 KB, with bytes beyond ASCII."""
-    return "Id,Probability\r\n".encode() + f"{submission_id},0.5é\n".encode() * (submission_id * 5000)
+    return b"Id,Probability\r\n" + f"{submission_id},0.5é\n".encode() * (submission_id * 5000)
 
 
 def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store):
