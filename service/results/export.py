@@ -18,7 +18,7 @@ from service.results.leaderboard import (
     best_public,
     final_private,
     final_submissions,
-    scored_submissions,
+    rankable_submissions,
 )
 from service.results.spreadsheet import ROWS_PER_CHUNK, csv_chunks, json_chunks
 from service.store.models import Challenge, Role, Submission, Tenant, User
@@ -62,7 +62,7 @@ def submission_rows(tenant: Tenant, challenge: Challenge | None = None) -> Itera
     challenge_id = challenge.id if challenge else None
     finals = {
         s.job_id
-        for chosen in final_submissions(scored_submissions(tenant.id, challenge_id)).values()
+        for chosen in final_submissions(rankable_submissions(tenant.id, challenge_id)).values()
         for s in chosen
     }
     query = (
@@ -109,7 +109,7 @@ def gradebook_rows(tenant: Tenant, challenge: Challenge | None = None) -> Iterat
     """One row per student and challenge, students without a submission included."""
     challenges = [challenge] if challenge else _challenges_of(tenant)
     challenge_ids = [c.id for c in challenges]
-    entries = scored_submissions(tenant.id, challenge.id if challenge else None)
+    entries = rankable_submissions(tenant.id, challenge.id if challenge else None)
     best, finals = best_public(entries), final_submissions(entries)
     activity = {
         (user_id, challenge_id): (count, last)

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from service.errors import Conflict, NotFound, ServiceError
 from service.extensions import db
-from service.results.leaderboard import MAX_FINAL_SUBMISSIONS, final_submissions, scored_submissions
+from service.results.leaderboard import MAX_FINAL_SUBMISSIONS, final_submissions, rankable_submissions
 from service.store.models import Challenge, Submission, SubmissionStatus, User
 
 
@@ -16,7 +16,7 @@ class NotSelectable(ServiceError):
 
 def final_selection(user: User, challenge: Challenge) -> dict:
     """Which of the user's submissions count as final, and whether they chose them."""
-    entries = scored_submissions(challenge.tenant_id, challenge.id, user_id=user.id)
+    entries = rankable_submissions(challenge.tenant_id, challenge.id, user_id=user.id)
     finals = final_submissions(entries).get((user.id, challenge.id), [])
     return {
         "challenge": challenge.slug,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from service.extensions import db
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
@@ -25,7 +25,7 @@ MAX_FINAL_SUBMISSIONS = 2
 
 @dataclass(frozen=True)
 class Scored:
-    """A finished submission of a student, without its file."""
+    """A finished submission of a student that can rank, without its file."""
 
     job_id: int
     user_id: int
@@ -35,17 +35,24 @@ class Scored:
     private_score: float | None
     submitted_at: datetime
     final_selected: bool
+    entries: int  # the student's finished submissions to this challenge
 
     @property
     def owner(self) -> tuple[int, int]:
         return self.user_id, self.challenge_id
 
 
-def scored_submissions(
+def rankable_submissions(
     tenant_id: int, challenge_id: int | None = None, user_id: int | None = None, active_only: bool = False
 ) -> list[Scored]:
-    """The finished submissions of the tenant's students, oldest first (`active_only`: not disabled)."""
-    query = (
+    """The finished submissions of the tenant's students that can rank, oldest first: each student's
+    best public one per challenge and the ones they selected as final (`active_only`: not disabled).
+
+    The database ranks each student's history (window functions over the challenge-by-status
+    index), so a leaderboard reads at most three rows a student, not the class's whole history.
+    """
+    owner = (Submission.user_id, Submission.challenge_id)
+    finished = (
         select(
             Submission.id,
             Submission.user_id,
@@ -55,6 +62,13 @@ def scored_submissions(
             Submission.private_score,
             Submission.created_at,
             Submission.final_selected,
+            func.count().over(partition_by=owner).label("entries"),
+            func.row_number()
+            .over(
+                partition_by=owner,
+                order_by=(Submission.public_score.desc().nulls_last(), Submission.created_at, Submission.id),
+            )
+            .label("public_rank"),
         )  # fmt: skip
         .join(User, User.id == Submission.user_id)
         .where(
@@ -62,14 +76,19 @@ def scored_submissions(
             Submission.status == SubmissionStatus.FINISHED,
             User.role == Role.STUDENT,
         )
-        .order_by(Submission.created_at, Submission.id)
     )
     if challenge_id is not None:
-        query = query.where(Submission.challenge_id == challenge_id)
+        finished = finished.where(Submission.challenge_id == challenge_id)
     if user_id is not None:
-        query = query.where(Submission.user_id == user_id)
+        finished = finished.where(Submission.user_id == user_id)
     if active_only:
-        query = query.where(User.disabled.is_(False))
+        finished = finished.where(User.disabled.is_(False))
+    ranked = finished.subquery()
+    query = (
+        select(*(c for c in ranked.c if c.name != "public_rank"))
+        .where((ranked.c.public_rank == 1) | ranked.c.final_selected)
+        .order_by(ranked.c.created_at, ranked.c.id)
+    )
     return [Scored(*row) for row in db.session.execute(query)]
 
 
@@ -118,10 +137,7 @@ def _ranked(entries: Iterable[Scored], score: Callable[[Scored], float]) -> list
 def leaderboard(challenge: Challenge, viewer: User) -> dict:
     """The public leaderboard, and the private one for staff or once it is revealed."""
     # A disabled student leaves the rankings; the teacher's exports keep their grades.
-    entries = scored_submissions(challenge.tenant_id, challenge.id, active_only=True)
-    counts: dict[int, int] = defaultdict(int)
-    for s in entries:
-        counts[s.user_id] += 1
+    entries = rankable_submissions(challenge.tenant_id, challenge.id, active_only=True)
     best = {owner[0]: s for owner, s in best_public(entries).items()}
     public_rank: dict[int, int] = {}
     public_rows = []
@@ -129,7 +145,7 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
         public_rank[s.user_id] = rank
         public_rows.append({
             "rank": rank, "student": s.student, "score": s.public_score, "submitted_at": s.submitted_at,
-            "entries": counts[s.user_id], "you": s.user_id == viewer.id,
+            "entries": s.entries, "you": s.user_id == viewer.id,
         })  # fmt: skip
     board = {
         "challenge": challenge.slug,
