@@ -1,4 +1,8 @@
-"""The strict, row-by-row reader of submission rows that names every bad cell."""
+"""The strict, row-by-row reader of submission rows that names every bad cell.
+
+It is the reference: `scan.py` checks whole files in vectorised passes and must find
+exactly what this reader finds; it also asks this reader to word the problems it lists.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,17 @@ import io
 import math
 import re
 
-from .errors import ProblemCollector
+from .chars import as_ascii
+from .errors import ProblemCollector, cut, shown
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+# A number literal that float() accepts (checked first), in parts: sign, integer, fraction, exponent.
+_NUMBER_PARTS = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 # Ids are compared as 64-bit integers; anything beyond cannot be an answer-key Id.
 _LARGEST_ID = 2**63 - 1
+LARGEST_ID_DIGITS = len(str(_LARGEST_ID))
+# Exponents beyond this are all alike: no cell has this many digits before or after its point.
+SATURATED_EXPONENT = 10**9
 
 
 class RowReader:
@@ -31,17 +41,18 @@ class RowReader:
         reader = csv.reader(io.StringIO(rows_text))
         try:
             for fields in reader:
-                self._read_row(fields, reader.line_num + 1)
+                self.read_row(fields, reader.line_num + 1)
         except csv.Error as exc:
             self.collector.add(f"not valid CSV: {exc}", reader.line_num + 1)
 
-    def _read_row(self, fields: list[str], line: int) -> None:
+    def read_row(self, fields: list[str], line: int) -> None:
         if not fields:
             self.collector.add("empty line; every row needs Id,Probability", line)
             return
         self.row_count += 1
         if len(fields) != 2:
-            self.collector.add(f"expected 2 fields (Id,Probability), found {len(fields)}", line)
+            found = len(fields)
+            self.collector.add(f"expected 2 fields (Id,Probability), found {found}", line)
             return
         submitted_id = self._read_id(fields[0].strip(), line)
         probability = self._read_probability(fields[1].strip(), line)
@@ -56,16 +67,14 @@ class RowReader:
         if not cell:
             self.collector.add("the Id is empty", line, "Id")
             return None
-        if _WHOLE_NUMBER.fullmatch(cell):
-            value = int(cell)
-        else:
+        if not _WHOLE_NUMBER.fullmatch(cell):  # "17.0" or "1.7e1", as pandas writes an Id column of floats
             number = _to_float(cell)
-            if number is None or not math.isfinite(number) or not number.is_integer():
-                self.collector.add(f"the Id must be a whole number, found {cell!r}", line, "Id")
+            if number is None or not math.isfinite(number) or not is_whole(cell):
+                self.collector.add(lambda: f"the Id must be a whole number, found {shown(cell)}", line, "Id")
                 return None
-            value = int(number)  # "17.0", as pandas writes an Id column that became float
-        if abs(value) > _LARGEST_ID:
-            self.collector.add(f"Id {cell} is not in the answer key (far too large)", line, "Id")
+        value = whole_value(cell)
+        if value is None or abs(value) > _LARGEST_ID:
+            self.collector.add(lambda: f"Id {cut(cell)} is not in the answer key (far too large)", line, "Id")
             return None
         return value
 
@@ -75,14 +84,21 @@ class RowReader:
             return None
         number = _to_float(cell)
         if number is None:
-            self.collector.add(f"{cell!r} is not a number", line, "Probability")
+            self.collector.add(lambda: f"{shown(cell)} is not a number", line, "Probability")
         elif math.isnan(number):
             self.collector.add("NaN is not a score; expected a finite number", line, "Probability")
         elif math.isinf(number):
-            self.collector.add(f"{cell!r} is infinite; expected a finite number", line, "Probability")
+            self.collector.add(
+                lambda: f"{shown(cell)} is infinite; expected a finite number", line, "Probability"
+            )
         else:
             return number
         return None
+
+
+def fields_of(record_text: str) -> list[str]:
+    """The fields of one CSV record (its text may span lines inside quotes); [] for a blank line."""
+    return next(csv.reader(io.StringIO(record_text)), [])
 
 
 def _to_float(cell: str) -> float | None:
@@ -92,3 +108,40 @@ def _to_float(cell: str) -> float | None:
         return float(cell)
     except ValueError:
         return None
+
+
+def _exact(cell: str) -> tuple[bool, int, str, int]:
+    """A number literal, exactly: (negative, k, digits, n) for the value ±0.digits × 10**k, `digits`
+    without leading or trailing zeros (empty for zero) and n = len(digits)."""
+    sign, integer, fraction, exponent = _NUMBER_PARTS.fullmatch(as_ascii(cell)).groups()
+    fraction = fraction or ""
+    digits = integer + fraction
+    significant = digits.lstrip("0")
+    power = len(integer) - (len(digits) - len(significant)) + _saturated(exponent)
+    significant = significant.rstrip("0")
+    return sign == "-", power, significant, len(significant)
+
+
+def _saturated(exponent: str | None) -> int:
+    if not exponent:
+        return 0
+    digits = exponent.lstrip("+-").lstrip("0")
+    value = SATURATED_EXPONENT if len(digits) > 9 else int(digits or "0")
+    return -value if exponent.startswith("-") else value
+
+
+def is_whole(cell: str) -> bool:
+    """Whether the literal's exact decimal value is a whole number (not after rounding to a float)."""
+    _, power, _, count = _exact(cell)
+    return count == 0 or power >= count
+
+
+def whole_value(cell: str) -> int | None:
+    """The value of a whole-number literal; None when it has more digits than any 64-bit integer."""
+    negative, power, significant, count = _exact(cell)
+    if count == 0:
+        return 0
+    if power > LARGEST_ID_DIGITS:
+        return None
+    value = int(significant) * 10 ** (power - count)
+    return -value if negative else value

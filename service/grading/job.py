@@ -12,6 +12,8 @@ from service.store.models import Submission
 
 # Files this large (about 200,000 rows) report progress half-way; small ones finish first.
 LONG_FILE_BYTES = 5_000_000
+# What a rejected job stores must fit its columns on every database (VARCHAR(n) on PostgreSQL).
+ERROR_CHARS = Submission.__table__.c.error.type.length
 
 
 def grade_practice_upload(stream: IO[bytes]) -> ScoreResult:
@@ -32,8 +34,13 @@ def grade(submission_id: int) -> None:
     try:
         result = score_submission(submission.content, key, on_parsed=on_parsed)
     except SubmissionError as error:
-        lifecycle.reject(
-            submission_id, [p.as_dict() for p in error.problems], f"{error.title}: {error.detail}"
-        )
+        # At most MAX_LISTED_PROBLEMS problems, each message bounded (scoring.errors): the JSON is small.
+        problems = [p.as_dict() for p in error.problems]
+        lifecycle.reject(submission_id, problems, fit(f"{error.title}: {error.detail}", ERROR_CHARS))
         return
     lifecycle.finish(submission_id, result.public_auc, result.private_auc)
+
+
+def fit(text: str, size: int) -> str:
+    """`text` cut to at most `size` characters, with an ellipsis when cut."""
+    return text if len(text) <= size else text[: size - 1] + "…"
