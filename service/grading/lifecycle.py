@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from service.extensions import db
 from service.grading.quotas import refund_slot
+from service.results.standings import record_finished
 from service.store.models import Submission, SubmissionStatus, utcnow
 
 # Once a submission is finished, rejected or failed its record is final.
@@ -60,6 +61,8 @@ def _close(submission_id: int, status: SubmissionStatus, **values) -> bool:
                          progress=1.0, **values)  # fmt: skip
     if closed and status in REFUNDED_STATES:
         refund_slot(submission_id)  # in the same transaction as the closing update
+    if closed and status is SubmissionStatus.FINISHED:
+        record_finished(submission_id)  # the student's standing moves with the same commit
     db.session.commit()
     return closed
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from service.extensions import db
-from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
+from service.store.models import Challenge, Role, Standing, Submission, SubmissionStatus, User
 from service.store.tenancy import in_tenant
 
 MAX_FINAL_SUBMISSIONS = 2
@@ -48,48 +48,33 @@ def rankable_submissions(
     """The finished submissions of the tenant's students that can rank, oldest first: each student's
     best public one per challenge and the ones they selected as final (`active_only`: not disabled).
 
-    The database ranks each student's history (window functions over the challenge-by-status
-    index), so a leaderboard reads at most three rows a student, not the class's whole history.
+    The best ones come from the standings kept as jobs finish, the selected ones from their own
+    index: a leaderboard reads a few rows a student, never the class's whole history.
     """
-    owner = (Submission.user_id, Submission.challenge_id)
-    finished = (
-        select(
-            Submission.id,
-            Submission.user_id,
-            User.username,
-            Submission.challenge_id,
-            Submission.public_score,
-            Submission.private_score,
-            Submission.created_at,
-            Submission.final_selected,
-            func.count().over(partition_by=owner).label("entries"),
-            func.row_number()
-            .over(
-                partition_by=owner,
-                order_by=(Submission.public_score.desc().nulls_last(), Submission.created_at, Submission.id),
-            )
-            .label("public_rank"),
-        )  # fmt: skip
-        .join(User, User.id == Submission.user_id)
-        .where(
+    columns = (
+        Submission.id, Submission.user_id, User.username, Submission.challenge_id, Submission.public_score,
+        Submission.private_score, Submission.created_at, Submission.final_selected, Standing.entries,
+    )  # fmt: skip
+    same_owner = (Standing.user_id == Submission.user_id) & (Standing.challenge_id == Submission.challenge_id)
+    best = select(*columns).select_from(Standing).join(Submission, Submission.id == Standing.best_public_id)
+    selected = select(*columns).join(Standing, same_owner).where(Submission.final_selected.is_(True))
+    rows: dict[int, Scored] = {}
+    for query in (best, selected):
+        query = query.join(User, User.id == Submission.user_id).where(
             in_tenant(Submission, tenant_id),
             Submission.status == SubmissionStatus.FINISHED,
             User.role == Role.STUDENT,
         )
-    )
-    if challenge_id is not None:
-        finished = finished.where(Submission.challenge_id == challenge_id)
-    if user_id is not None:
-        finished = finished.where(Submission.user_id == user_id)
-    if active_only:
-        finished = finished.where(User.disabled.is_(False))
-    ranked = finished.subquery()
-    query = (
-        select(*(c for c in ranked.c if c.name != "public_rank"))
-        .where((ranked.c.public_rank == 1) | ranked.c.final_selected)
-        .order_by(ranked.c.created_at, ranked.c.id)
-    )
-    return [Scored(*row) for row in db.session.execute(query)]
+        if challenge_id is not None:
+            query = query.where(
+                Standing.challenge_id == challenge_id, Submission.challenge_id == challenge_id
+            )
+        if user_id is not None:
+            query = query.where(Standing.user_id == user_id)
+        if active_only:
+            query = query.where(User.disabled.is_(False))
+        rows.update((row.id, Scored(*row)) for row in db.session.execute(query))
+    return sorted(rows.values(), key=lambda s: (s.submitted_at, s.job_id))
 
 
 def _earlier_first(score: Callable[[Scored], float]) -> Callable[[Scored], tuple]:

@@ -116,6 +116,7 @@ class Submission(db.Model):
         Index("ix_submissions_tenant_id_created_at", "tenant_id", "created_at"),
         Index("ix_submissions_user_id_challenge_id_created_at", "user_id", "challenge_id", "created_at"),
         Index("ix_submissions_challenge_id_status", "challenge_id", "status"),
+        Index("ix_submissions_challenge_id_final_selected", "challenge_id", "final_selected"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,6 +160,20 @@ class SubmissionFile(db.Model):
 
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Standing(db.Model):
+    """Where a student stands on a challenge: their finished submissions and their best public one,
+    kept up to date as each job finishes, so a leaderboard reads a row a student, not their history."""
+
+    __tablename__ = "standings"
+    __table_args__ = (Index("ix_standings_challenge_id", "challenge_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), primary_key=True)
+    entries: Mapped[int] = mapped_column(default=0)
+    # The best public score, of equal ones the earliest submitted; None while none has a public score.
+    best_public_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
 
 
 class QuotaUsage(db.Model):

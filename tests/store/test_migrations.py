@@ -22,8 +22,8 @@ from tests.store.conftest import BACKENDS, _drop_everything
 
 INITIAL = "0001"
 TABLES = {
-    "tenants", "users", "challenges", "submissions", "submission_files", "quota_usage", "quota_grants",
-    "revoked_tokens",
+    "tenants", "users", "challenges", "submissions", "submission_files", "standings", "quota_usage",
+    "quota_grants", "revoked_tokens",
 }  # fmt: skip
 
 
@@ -113,6 +113,11 @@ def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store
                 " JOIN submission_files ON submission_files.submission_id = submissions.id ORDER BY id"
             )
         ).all()
+        # The standings start from the history: one finished submission, which is the best.
+        standing = connection.execute(
+            text("SELECT user_id, challenge_id, entries, best_public_id FROM standings")
+        )
+        assert standing.all() == [(1, 1, 1, 1)]
         # A user reset before the upgrade keeps refusing the tokens issued before that reset.
         assert connection.execute(text("SELECT username, token_version FROM users")).one() == ("ann", 1)
     engine.dispose()

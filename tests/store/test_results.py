@@ -55,3 +55,33 @@ def test_export_streams_from_the_store_over_http(store_app):
         by_student = {r["student"]: r for r in csv.DictReader(io.StringIO(gradebook.decode("utf-8-sig")))}
         assert by_student["bob"]["submissions"] == "2" and by_student["bob"]["final_private_score"] == "0.7"
         db.session.remove()
+
+
+def test_a_standing_keeps_the_best_public_score_whatever_order_jobs_finish_in(store_app):
+    """Ties go to the earlier submission even when the later one finishes first."""
+    from datetime import datetime
+
+    from service.grading import lifecycle
+    from service.store.models import Challenge, Standing, Submission
+
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        ann = accounts.create_user("ann", PASSWORD, tenant, Role.STUDENT)
+        challenge = db.session.scalar(db.select(Challenge).where(Challenge.tenant_id == tenant.id))
+
+        def queued(minute: int) -> int:
+            submission = Submission(
+                tenant_id=tenant.id, user_id=ann.id, challenge_id=challenge.id, filename="p.csv", content=b"",
+                sha256=str(minute), size_bytes=0, created_at=datetime(2025, 3, 1, 9, minute),
+            )  # fmt: skip
+            db.session.add(submission)
+            db.session.commit()
+            return submission.id
+
+        early, late, lower, unscored = queued(1), queued(2), queued(3), queued(4)
+        lifecycle.finish(late, 0.8, 0.5)
+        lifecycle.finish(early, 0.8, 0.6)  # the same score, submitted earlier: it takes the place
+        lifecycle.finish(lower, 0.7, 0.9)
+        lifecycle.finish(unscored, None, None)
+        standing = db.session.get(Standing, (ann.id, challenge.id))
+        assert (standing.entries, standing.best_public_id) == (4, early)

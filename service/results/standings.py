@@ -1,0 +1,45 @@
+"""Standings: each student's count of finished submissions and best public one, per challenge,
+updated in the transaction that finishes a job (ties go to the earlier submission, as on Kaggle)."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
+
+from service.extensions import db
+from service.store.models import Standing, Submission
+
+
+def record_finished(submission_id: int) -> None:
+    """Count a just-finished submission in its student's standing, and make it their best if it is.
+
+    Each step is one conditional statement, so jobs of one student finishing at once (in any
+    order) leave the same standing as one after the other.
+    """
+    finished = db.session.get(Submission, submission_id)
+    key = {"user_id": finished.user_id, "challenge_id": finished.challenge_id}
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(Standing).values(**key, entries=0).on_conflict_do_nothing())
+    owner = and_(Standing.user_id == finished.user_id, Standing.challenge_id == finished.challenge_id)
+    db.session.execute(update(Standing).where(owner).values(entries=Standing.entries + 1))
+    if finished.public_score is None:
+        return
+    best = aliased(Submission)
+    current = select(best.public_score, best.created_at, best.id).where(best.id == Standing.best_public_id)
+    beaten = or_(
+        Standing.best_public_id.is_(None),
+        current.with_only_columns(best.public_score).scalar_subquery() < finished.public_score,
+        and_(
+            current.with_only_columns(best.public_score).scalar_subquery() == finished.public_score,
+            or_(
+                current.with_only_columns(best.created_at).scalar_subquery() > finished.created_at,
+                and_(
+                    current.with_only_columns(best.created_at).scalar_subquery() == finished.created_at,
+                    Standing.best_public_id > submission_id,
+                ),
+            ),
+        ),
+    )
+    db.session.execute(update(Standing).where(owner, beaten).values(best_public_id=submission_id))
