@@ -65,10 +65,15 @@ def rankable_submissions(
             Submission.status == SubmissionStatus.FINISHED,
             User.role == Role.STUDENT,
         )
+        # Always by challenge: the standings' and the selections' indexes start with it, so a
+        # class's read never walks other classes' rows.
         if challenge_id is not None:
             query = query.where(
                 Standing.challenge_id == challenge_id, Submission.challenge_id == challenge_id
             )
+        else:
+            of_class = select(Challenge.id).where(in_tenant(Challenge, tenant_id))
+            query = query.where(Standing.challenge_id.in_(of_class), Submission.challenge_id.in_(of_class))
         if user_id is not None:
             query = query.where(Standing.user_id == user_id)
         if active_only:
