@@ -16,7 +16,6 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import requests
@@ -32,7 +31,7 @@ from tests.conftest import PROJECT, login, postgresql_url, service_environment
 from tests.test_classroom_check import free_port
 
 sys.path.insert(0, str(PROJECT / "bench"))
-from submit import RECEIVE_APP  # noqa: E402  (the floor's endpoint: the bench measures the same way)
+from submit import RECEIVE_APP, best_seconds, valid_submission  # noqa: E402  (the floor, measured as the bench does)
 
 SIZE = 6 * 1024 * 1024
 HEADER = b"Id,Probability\n"
@@ -61,24 +60,6 @@ def attack_files(size: int = SIZE) -> dict[str, tuple[bytes, int]]:
         "one line without a line feed": (HEADER + b"7" * (size - len(HEADER)), 3),  # csv fails
         "one Id on every row": (repeated, (n_repeated - 1) + 2),
     }
-
-
-def valid_submission(size: int) -> bytes:
-    """A valid-looking submission of `size` bytes, as pandas writes one."""
-    rows = size // 20 + 1
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"Id": rng.permutation(rows) + 1, "Probability": rng.random(rows)})
-    data = frame.to_csv(index=False).encode()[:size]
-    return data[: data.rfind(b"\n") + 1]
-
-
-def best_of(count: int, measure) -> float:
-    times = []
-    for _ in range(count):
-        start = time.perf_counter()
-        measure()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def start(command: list[str], cwd: Path, env: dict[str, str], url: str) -> subprocess.Popen:
@@ -148,8 +129,8 @@ def test_a_bad_file_is_refused_in_linear_time_bounded_memory_and_a_bounded_answe
 
     assert post(f"{receive_url}/receive").json() == {"bytes": len(data)}
     valid = valid_submission(len(data))
-    floor = best_of(3, lambda: post(f"{receive_url}/receive")) + best_of(
-        3, lambda: pd.read_csv(io.BytesIO(valid))
+    floor = best_seconds(lambda: post(f"{receive_url}/receive"), 3) + best_seconds(
+        lambda: pd.read_csv(io.BytesIO(valid)), 3
     )
     measured = reset_peak(pid)
     before = memory_kib(pid, "VmRSS")
@@ -157,7 +138,7 @@ def test_a_bad_file_is_refused_in_linear_time_bounded_memory_and_a_bounded_answe
     response = post(f"{url}/submit")
     took = time.perf_counter() - started
     growth = (memory_kib(pid, "VmHWM") - before) * 1024
-    took = min(took, best_of(1, lambda: post(f"{url}/submit")))
+    took = min(took, best_seconds(lambda: post(f"{url}/submit"), 1))
 
     assert response.status_code == 422, response.text[:500]
     assert len(response.content) < ANSWER_BYTES
