@@ -3,25 +3,30 @@
 Pure Python and NumPy: no Flask, no SQL, no Redis, so every entry point shares it.
 """
 
-from .answer_key import AnswerKey, AnswerKeyError, load_answer_key, read_answer_key
-from .errors import NotTextError, Problem, SubmissionError
-from .metrics import roc_auc
-from .score import METRIC, ScoreResult, score_submission
-from .submission import HEADER_TEXT, Submission, parse_submission, require_text
+from .answer_key import AnswerKey, load_answer_key, read_answer_key
+from .errors import AnswerKeyError, NotTextError, Problem, SubmissionError
+from .key_file import KeyFile, read_key_file
+from .metrics import METRICS, Metric, metric_named, roc_auc
+from .score import ScoreResult, score_submission
+from .strict import Submission
+from .submission import parse_submission, require_text
 
 __all__ = [
-    "HEADER_TEXT",
-    "METRIC",
+    "METRICS",
     "AnswerKey",
     "AnswerKeyError",
+    "KeyFile",
+    "Metric",
     "NotTextError",
     "Problem",
     "ScoreResult",
     "Submission",
     "SubmissionError",
     "load_answer_key",
+    "metric_named",
     "parse_submission",
     "read_answer_key",
+    "read_key_file",
     "require_text",
     "roc_auc",
     "score_submission",

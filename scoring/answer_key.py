@@ -1,87 +1,150 @@
-"""The hidden answer key of a challenge: Ids, labels and the Public/Private split."""
+"""The hidden answer key of a challenge: Ids, targets, the Public/Private split, and how it is scored."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-LABEL_COLUMN = "SeriousDlqin2yrs"
+from .errors import AnswerKeyError
+from .metrics import Metric, metric_named
+
+ID_COLUMN = "Id"
+USAGE_COLUMN = "Usage"
 USAGE_VALUES = ("Public", "Private")
+# The practice challenge's key (GMSC): its target column and what a submission calls its predictions.
+LABEL_COLUMN = "SeriousDlqin2yrs"
+PRACTICE_PREDICTION_COLUMN = "Probability"
 
-
-class AnswerKeyError(ValueError):
-    """The answer key file itself is unusable: an operator's problem, not a student's."""
+__all__ = ["AnswerKey", "AnswerKeyError", "load_answer_key", "read_answer_key"]
 
 
 @dataclass(frozen=True, eq=False)
 class AnswerKey:
-    """Answer-key rows in file order, and a fast map from a submitted Id to its row."""
+    """Answer-key rows in file order, the metric that scores them, and a fast map from an Id to its row."""
 
-    ids: np.ndarray  # int64
-    labels: np.ndarray  # int8, 0 or 1
+    ids: np.ndarray  # int64, or an object array of str for text Ids
+    targets: np.ndarray  # int8 0/1 (binary metrics), int64 class codes (label metrics), float64 (numeric)
     public: np.ndarray  # bool, True where Usage is Public
-    _row_of_id: np.ndarray  # dense table: row_of_id[id - min_id] is the row, -1 if absent
-    min_id: int
+    metric: Metric
+    prediction_column: str = PRACTICE_PREDICTION_COLUMN
+    target_column: str = LABEL_COLUMN
+    classes: np.ndarray | None = None  # label metrics: the class labels (str), indexed by code
+    _lookup: _IdLookup = field(default=None, repr=False)
 
     @classmethod
-    def from_arrays(cls, ids, labels, public=None) -> AnswerKey:
-        ids = np.asarray(ids, dtype=np.int64)
-        labels = np.asarray(labels, dtype=np.int8)
+    def from_arrays(
+        cls,
+        ids,
+        targets,
+        public=None,
+        metric: str = "roc_auc",
+        prediction_column: str = PRACTICE_PREDICTION_COLUMN,
+        target_column: str = LABEL_COLUMN,
+        classes=None,
+    ) -> AnswerKey:
+        """A key from arrays already read; refuses what no metric could grade (no rows, repeated Ids)."""
+        scorer = metric_named(metric)
+        ids = np.asarray(ids)
+        ids = ids.astype(np.int64) if ids.dtype.kind in "iub" else ids.astype(object)
         public = np.ones(len(ids), bool) if public is None else np.asarray(public, bool)
         if len(ids) == 0:
             raise AnswerKeyError("the answer key has no rows")
-        if len(np.unique(ids)) != len(ids):
+        if len(pd.unique(ids)) != len(ids):
             raise AnswerKeyError("the answer key has duplicated Ids")
-        if not np.isin(labels, (0, 1)).all():
-            raise AnswerKeyError("answer-key labels must be 0 or 1")
-        if labels.min() == labels.max():
-            raise AnswerKeyError("the answer key needs both labels for ROC AUC to exist")
-        min_id = int(ids.min())
-        span = int(ids.max()) - min_id + 1
-        # Renumbered keys are dense, so a lookup table beats hashing; refuse absurd spans.
-        if span > 8 * len(ids) + 1_000_000:
-            raise AnswerKeyError("answer-key Ids are too sparse; renumber them with split.py")
-        row_of_id = np.full(span, -1, dtype=np.int64)
-        row_of_id[ids - min_id] = np.arange(len(ids))
-        return cls(ids, labels, public, row_of_id, min_id)
+        if scorer.target == "binary":
+            targets = np.asarray(targets)
+            if not np.isin(targets, (0, 1)).all():
+                raise AnswerKeyError(f"answer-key targets must be 0 or 1 for {scorer.name}")
+            targets = targets.astype(np.int8)
+            if targets.min() == targets.max():
+                raise AnswerKeyError(f"the answer key needs both labels for {scorer.title} to exist")
+        elif scorer.target == "labels":
+            targets = np.asarray(targets, dtype=np.int64)
+            classes = np.asarray(classes, dtype=object)
+        else:
+            targets = np.asarray(targets, dtype=np.float64)
+        lookup = _DenseIds.of(ids) if ids.dtype.kind == "i" else None
+        return cls(ids, targets, public, scorer, prediction_column, target_column, classes,
+                   lookup or _HashedIds(pd.Index(ids)))  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def text_ids(self) -> bool:
+        """Whether Ids are text (compared exactly) rather than whole numbers."""
+        return self.ids.dtype.kind != "i"
+
     def rows_of(self, submitted_ids: np.ndarray) -> np.ndarray:
         """Answer-key row of each submitted Id, or -1 for an Id not in the key."""
-        offsets = submitted_ids - self.min_id
-        inside = (offsets >= 0) & (offsets < len(self._row_of_id))
-        rows = np.full(len(submitted_ids), -1, dtype=np.int64)
-        rows[inside] = self._row_of_id[offsets[inside]]
-        return rows
+        return self._lookup.rows_of(submitted_ids)
 
     def describe_ids(self) -> str:
+        if self.text_ids:
+            return f"{len(self):,} text Ids such as {self.ids[0]!r}"
         return f"Ids run from {int(self.ids.min())} to {int(self.ids.max())}"
 
 
+class _IdLookup:
+    def rows_of(self, submitted_ids: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, eq=False)
+class _DenseIds(_IdLookup):
+    """Renumbered keys are dense, so a table indexed by Id beats hashing."""
+
+    table: np.ndarray  # table[id - first] is the row, -1 if absent
+    first: int
+
+    @classmethod
+    def of(cls, ids: np.ndarray) -> _DenseIds | None:
+        first = int(ids.min())
+        span = int(ids.max()) - first + 1
+        if span > 8 * len(ids) + 1_000_000:  # sparse: a hash table instead
+            return None
+        table = np.full(span, -1, dtype=np.int64)
+        table[ids - first] = np.arange(len(ids))
+        return cls(table, first)
+
+    def rows_of(self, submitted_ids: np.ndarray) -> np.ndarray:
+        offsets = submitted_ids - self.first
+        inside = (offsets >= 0) & (offsets < len(self.table))
+        rows = np.full(len(submitted_ids), -1, dtype=np.int64)
+        rows[inside] = self.table[offsets[inside]]
+        return rows
+
+
+@dataclass(frozen=True, eq=False)
+class _HashedIds(_IdLookup):
+    index: pd.Index
+
+    def rows_of(self, submitted_ids: np.ndarray) -> np.ndarray:
+        return self.index.get_indexer(submitted_ids).astype(np.int64, copy=False)
+
+
 def read_answer_key(path: Path) -> AnswerKey:
-    """Read an answer-key CSV with columns Id, the label and (optionally) Usage."""
+    """Read the practice challenge's key (GMSC): columns Id, SeriousDlqin2yrs and optionally Usage."""
     try:
-        frame = pd.read_csv(path, usecols=lambda c: c in ("Id", LABEL_COLUMN, "Usage"))
+        frame = pd.read_csv(path, usecols=lambda c: c in (ID_COLUMN, LABEL_COLUMN, USAGE_COLUMN))
     except (OSError, ValueError) as exc:
         raise AnswerKeyError(f"cannot read the answer key {path}: {exc}") from exc
-    missing = {"Id", LABEL_COLUMN} - set(frame.columns)
+    missing = {ID_COLUMN, LABEL_COLUMN} - set(frame.columns)
     if missing:
         raise AnswerKeyError(f"the answer key {path} lacks the column(s) {sorted(missing)}")
-    if frame[["Id", LABEL_COLUMN]].isna().any().any():
+    if frame[[ID_COLUMN, LABEL_COLUMN]].isna().any().any():
         raise AnswerKeyError(f"the answer key {path} has empty Ids or labels")
     public = None
-    if "Usage" in frame.columns:
-        usage = frame["Usage"].astype(str)
+    if USAGE_COLUMN in frame.columns:
+        usage = frame[USAGE_COLUMN].astype(str)
         if not usage.isin(USAGE_VALUES).all():
             raise AnswerKeyError("the Usage column must hold only Public or Private")
         public = (usage == "Public").to_numpy()
-    return AnswerKey.from_arrays(frame["Id"].to_numpy(), frame[LABEL_COLUMN].to_numpy(), public)
+    return AnswerKey.from_arrays(frame[ID_COLUMN].to_numpy(), frame[LABEL_COLUMN].to_numpy(), public)
 
 
 @lru_cache(maxsize=8)
@@ -90,7 +153,7 @@ def _cached_key(path: Path, mtime_ns: int, size: int) -> AnswerKey:
 
 
 def load_answer_key(path: str | Path) -> AnswerKey:
-    """The answer key at `path`, read once per process and again only if the file changes."""
+    """The practice key at `path`, read once per process and again only if the file changes."""
     path = Path(path).resolve()
     try:
         stat = path.stat()

@@ -38,12 +38,14 @@ class Problem:
         return {"line": self.line, "column": self.column, "message": self.message}
 
 
-class SubmissionError(ValueError):
-    """A submission that cannot be scored, with the problems that say why."""
+class ProblemsError(ValueError):
+    """A file that cannot be used, with the problems that say why (the first ones listed, all counted)."""
 
-    title = "Not a valid submission"
+    title = "Not a valid file"
 
-    def __init__(self, problems: list[Problem], total: int | None = None):
+    def __init__(self, problems: list[Problem] | str, total: int | None = None):
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
         self.problems = problems[:MAX_LISTED_PROBLEMS]
         self.total = len(problems) if total is None else total
         super().__init__(self.detail)
@@ -62,6 +64,18 @@ class SubmissionError(ValueError):
         lead = f"{where}: {first.message}" if where else first.message
         more = self.total - 1
         return lead if more == 0 else f"{lead} (and {more} more problem{'s' if more > 1 else ''})"
+
+
+class SubmissionError(ProblemsError):
+    """A submission that cannot be scored: the student's to fix."""
+
+    title = "Not a valid submission"
+
+
+class AnswerKeyError(ProblemsError):
+    """An answer key that cannot grade: the teacher's (or operator's) to fix, never a student's."""
+
+    title = "Not a valid answer key"
 
 
 class NotTextError(SubmissionError):
@@ -97,6 +111,6 @@ class ProblemCollector:
         """Counts `more` problems found without wording them (past the listed ones)."""
         self.total += int(more)
 
-    def raise_if_any(self) -> None:
+    def raise_if_any(self, error: type[ProblemsError] = SubmissionError) -> None:
         if self.total:
-            raise SubmissionError(self.problems, self.total)
+            raise error(self.problems, self.total)

@@ -25,16 +25,17 @@ SATURATED_EXPONENT = 10**9
 
 
 class RowReader:
-    """Reads `Id,Probability` rows (header already checked), collecting problems.
+    """Reads `Id,<column>` rows of numbers (header already checked), collecting problems.
 
     Line numbers count the header as line 1, as a text editor shows them.
     """
 
-    def __init__(self, collector: ProblemCollector):
+    def __init__(self, collector: ProblemCollector, column: str = "Probability"):
         self.collector = collector
+        self.column = column
         self.ids: list[int] = []  # of every row whose Id could be read
         self.lines: list[int] = []  # the line of each of those rows
-        self.probabilities: list[float] = []  # NaN where the cell was refused
+        self.predictions: list[float] = []  # NaN where the cell was refused
         self.row_count = 0
 
     def read(self, rows_text: str) -> None:
@@ -47,23 +48,23 @@ class RowReader:
 
     def read_row(self, fields: list[str], line: int) -> None:
         if not fields:
-            self.collector.add("empty line; every row needs Id,Probability", line)
+            self.collector.add(empty_line_message(self.column), line)
             return
         self.row_count += 1
         if len(fields) != 2:
             found = len(fields)
-            self.collector.add(f"expected 2 fields (Id,Probability), found {found}", line)
+            self.collector.add(fields_message(self.column, found), line)
             return
-        submitted_id = self._read_id(fields[0].strip(), line)
-        probability = self._read_probability(fields[1].strip(), line)
-        # An Id is checked against the key even when its probability is bad, so that
+        submitted_id = self.read_id(fields[0].strip(), line)
+        prediction = self.read_prediction(fields[1].strip(), line)
+        # An Id is checked against the key even when its prediction is bad, so that
         # it is not also reported missing.
         if submitted_id is not None:
             self.ids.append(submitted_id)
             self.lines.append(line)
-            self.probabilities.append(math.nan if probability is None else probability)
+            self.predictions.append(math.nan if prediction is None else prediction)
 
-    def _read_id(self, cell: str, line: int) -> int | None:
+    def read_id(self, cell: str, line: int) -> int | None:
         if not cell:
             self.collector.add("the Id is empty", line, "Id")
             return None
@@ -78,22 +79,30 @@ class RowReader:
             return None
         return value
 
-    def _read_probability(self, cell: str, line: int) -> float | None:
+    def read_prediction(self, cell: str, line: int) -> float | None:
         if not cell:
-            self.collector.add("the Probability is empty; expected a number", line, "Probability")
+            self.collector.add(f"the {self.column} is empty; expected a number", line, self.column)
             return None
         number = _to_float(cell)
         if number is None:
-            self.collector.add(lambda: f"{shown(cell)} is not a number", line, "Probability")
+            self.collector.add(lambda: f"{shown(cell)} is not a number", line, self.column)
         elif math.isnan(number):
-            self.collector.add("NaN is not a score; expected a finite number", line, "Probability")
+            self.collector.add("NaN is not a score; expected a finite number", line, self.column)
         elif math.isinf(number):
             self.collector.add(
-                lambda: f"{shown(cell)} is infinite; expected a finite number", line, "Probability"
+                lambda: f"{shown(cell)} is infinite; expected a finite number", line, self.column
             )
         else:
             return number
         return None
+
+
+def empty_line_message(column: str) -> str:
+    return f"empty line; every row needs Id,{column}"
+
+
+def fields_message(column: str, found: int) -> str:
+    return f"expected 2 fields (Id,{column}), found {found}"
 
 
 def fields_of(record_text: str) -> list[str]:

@@ -33,7 +33,14 @@ import numpy as np
 from .answer_key import AnswerKey
 from .chars import INVALID, special_characters
 from .errors import MAX_LISTED_PROBLEMS, Problem, ProblemCollector
-from .rows import LARGEST_ID_DIGITS, SATURATED_EXPONENT, RowReader, fields_of
+from .rows import (
+    LARGEST_ID_DIGITS,
+    SATURATED_EXPONENT,
+    RowReader,
+    empty_line_message,
+    fields_message,
+    fields_of,
+)
 
 # Windows of at most CHUNK_BYTES, at least MIN_WINDOW, else a 16th of the rows: the temporaries of a
 # window (up to some 30 bytes a byte) stay a small multiple of the file's size, whatever its size.
@@ -760,15 +767,15 @@ class Scanner:
             return end
         text_stop = record_end if text_end < 0 else text_end
         if text_stop == pos:
-            self.collector.add(EMPTY_LINE, line)
+            self.collector.add(empty_line_message(self.key.prediction_column), line)
         elif commas != 1:
             self.rows += 1
-            self.collector.add(f"expected 2 fields (Id,Probability), found {commas + 1}", line)
+            self.collector.add(fields_message(self.key.prediction_column, commas + 1), line)
         else:
             self.rows += 1
             text = self.body[pos:text_stop].decode("utf-8")
             scratch = ProblemCollector()
-            reader = RowReader(scratch)
+            reader = RowReader(scratch, self.key.prediction_column)
             reader.read_row(fields_of(text), line)
             for problem in scratch.problems:
                 self.collector.add(problem.message, problem.line, problem.column)
@@ -793,7 +800,9 @@ class Scanner:
         for r in bad[: 4 * MAX_LISTED_PROBLEMS].tolist():
             if self.collector.full:
                 break
-            RowReader(self.collector).read_row(fields_of(record_text(r)), int(lines(np.array([r]))[0]))
+            RowReader(self.collector, self.key.prediction_column).read_row(
+                fields_of(record_text(r)), int(lines(np.array([r]))[0])
+            )
             listed.append(r)
         return listed
 
@@ -828,7 +837,7 @@ class Scanner:
         first_of[present] = np.where(earlier > 0, earlier, first_here)
         flagged = np.flatnonzero((key_rows < 0) | repeated)[: MAX_LISTED_PROBLEMS - len(self.key_listed)]
         for i in flagged.tolist():
-            reader = RowReader(ProblemCollector())
+            reader = RowReader(ProblemCollector(), self.key.prediction_column)
             reader.read_row(fields_of(record_text(i)), int(lines[i]))
             submitted = reader.ids[0]
             if key_rows[i] < 0:
@@ -850,9 +859,6 @@ class Scanner:
             collector.add(f"{len(missing)} answer-key Id(s) are missing, e.g. {examples}", column="Id")
         if self.rows != len(self.key):
             collector.add(f"expected {len(self.key)} rows (one per answer-key Id), found {self.rows}")
-
-
-EMPTY_LINE = "empty line; every row needs Id,Probability"
 
 
 def _field_message(limit: int) -> str:

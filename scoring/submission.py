@@ -1,59 +1,65 @@
-"""Reading a Kaggle-format submission (`Id,Probability`) against an answer key.
+"""Reading a Kaggle-format submission (`Id,<prediction column>`) against an answer key.
 
-A valid file takes the fast path (pandas' C parser plus vectorised checks). Anything that
-path does not accept is checked by `scan.Scanner`, which finds exactly what the strict
-row-by-row reader (`rows.py`, the reference) finds, in vectorised passes whose cost is
-linear in the file and whose memory is bounded whatever it holds; the reference words
-the problems listed and reads the values of a valid file the fast path refused.
+Whole-number Ids with numeric predictions (GMSC's `Id,Probability`): a valid file takes the fast
+path (pandas' C parser plus vectorised checks). Anything that path does not accept is checked by
+`scan.Scanner`, which finds exactly what the strict row-by-row reader (`rows.py`, the reference)
+finds, in vectorised passes whose cost is linear in the file and whose memory is bounded whatever
+it holds; the reference words the problems listed and reads the values of a valid file the fast
+path refused. Text Ids or class labels are read by `text_cells.py`. Either way the predictions are
+then checked against the metric's range (probabilities in [0, 1] for log loss...).
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .answer_key import AnswerKey
+from .answer_key import ID_COLUMN, AnswerKey
 from .errors import NotTextError, Problem, ProblemCollector, SubmissionError, shown
-from .rows import RowReader
 from .scan import Scanner
+from .strict import Submission, is_permutation, parse_strict
+from .text_cells import read_text_cells
 
-HEADER = ("Id", "Probability")
-HEADER_TEXT = ",".join(HEADER)
 UTF8_BOM = b"\xef\xbb\xbf"
 # An extra-columns message names this many, then says how many more.
 NAMED_EXTRA_COLUMNS = 10
 _PIECE = 1 << 20
 
 
-@dataclass(frozen=True, eq=False)
-class Submission:
-    """A valid submission: one finite probability per answer-key row."""
-
-    probabilities: np.ndarray  # float64, in the submission's row order
-    key_rows: np.ndarray  # int64, the answer-key row of each submitted row
+# What a metric can read: log loss and the Brier score take probabilities, RMSLE no negative values.
+PREDICTION_RANGES = {"log_loss": (0.0, 1.0), "brier": (0.0, 1.0), "rmsle": (0.0, np.inf)}
 
 
 def parse_submission(data: bytes, key: AnswerKey) -> Submission:
     """Validate `data` against `key`, or raise `SubmissionError` listing what is wrong."""
     start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
     _require_text(data, start)
+    header = (ID_COLUMN, key.prediction_column)
     if _rstrip_end(data, start, len(data)) == start:
         raise SubmissionError(
-            [Problem("the file is empty; expected a header Id,Probability and one row per Id")]
+            [Problem(f"the file is empty; expected a header {','.join(header)} and one row per Id")]
         )
     header_end = data.find(b"\n", start)
     header_end = len(data) if header_end < 0 else header_end
-    _check_header(data, start, header_end)
+    _check_header(data, start, header_end, header)
     rows_start = header_end + 1
     rows_end = _rstrip_end(data, rows_start, len(data))
     if rows_end <= rows_start:
         raise SubmissionError(
             [Problem(f"the file has a header but no rows; expected {len(key)} rows, one per Id")]
         )
+    if key.text_ids or key.metric.prediction == "label":
+        submission = read_text_cells(data, rows_start, rows_end, key)
+    else:
+        submission = _numeric_rows(data, rows_start, rows_end, key)
+    _check_range(submission, key)
+    return submission
+
+
+def _numeric_rows(data: bytes, rows_start: int, rows_end: int, key: AnswerKey) -> Submission:
     if data.count(b"\n", rows_start, rows_end) + 1 == len(key):  # else pandas would read in vain
         fast = _parse_fast(data[rows_start:rows_end], key)
         if fast is not None:
@@ -62,7 +68,25 @@ def parse_submission(data: bytes, key: AnswerKey) -> Submission:
     Scanner(data, key, collector).run(rows_start, rows_end)
     collector.raise_if_any()
     # A valid file the fast path refused (quotes, spaces...): as many rows as the key has.
-    return _parse_strict(data[rows_start:rows_end].decode("utf-8"), key)
+    return parse_strict(data[rows_start:rows_end].decode("utf-8"), key)
+
+
+def _check_range(submission: Submission, key: AnswerKey) -> None:
+    if key.metric.name not in PREDICTION_RANGES:
+        return
+    low, high = PREDICTION_RANGES[key.metric.name]
+    outside = np.flatnonzero((submission.predictions < low) | (submission.predictions > high))
+    if not len(outside):
+        return
+    wanted = f"between {low:g} and {high:g}" if np.isfinite(high) else f"of {low:g} or more"
+    lines = outside + 2 if submission.lines is None else submission.lines[outside]
+    collector = ProblemCollector()
+    for row, line in zip(outside[:50].tolist(), lines[:50].tolist()):
+        value = float(submission.predictions[row])
+        collector.add(f"{value!r} is out of range; {key.metric.name} takes predictions {wanted}",
+                      int(line), key.prediction_column)  # fmt: skip
+    collector.count(max(0, len(outside) - 50))
+    collector.raise_if_any()
 
 
 def require_text(body: bytes) -> None:
@@ -99,8 +123,9 @@ def _rstrip_end(data: bytes, start: int, end: int) -> int:
     return start
 
 
-def _check_header(data: bytes, start: int, end: int) -> None:
-    """The first line must be Id,Probability; what a message shows of it is bounded."""
+def _check_header(data: bytes, start: int, end: int, header: tuple[str, str]) -> None:
+    """The first line must be `header` (Id,Probability...); what a message shows of it is bounded."""
+    header_text = ",".join(header)
     end = _rstrip_end_of(data, start, end, b"\r")
     fields = data.count(b",", start, end) + 1
     names = []  # the first few header names, each read in full only when short
@@ -110,19 +135,19 @@ def _check_header(data: bytes, start: int, end: int) -> None:
         comma = end if comma < 0 else comma
         names.append(_header_name(data, at, comma))
         at = comma + 1
-    if fields == 2 and names == list(HEADER):
+    if fields == 2 and names == list(header):
         return
-    if names[:2] == list(HEADER):
+    if names[:2] == list(header):
         extra = ", ".join(shown(name) for name in names[2:])
         more = fields - len(names)
         if more:
             extra += f", and {more:,} more"
-        message = f"extra column(s) {extra}; the header must be exactly {HEADER_TEXT}"
+        message = f"extra column(s) {extra}; the header must be exactly {header_text}"
     else:
         first_line = data[start : min(end, start + 4 * 80)].decode("utf-8", errors="ignore")
         whole = end - start <= 4 * 80 and len(first_line) <= 80
         shown_line = first_line if whole else first_line[:77] + "..."
-        message = f"the header must be {HEADER_TEXT}, found {shown_line!r}"
+        message = f"the header must be {header_text}, found {shown_line!r}"
     raise SubmissionError([Problem(message, line=1)])
 
 
@@ -159,8 +184,8 @@ def _parse_fast(rows: bytes, key: AnswerKey) -> Submission | None:
             frame = pd.read_csv(
                 io.BytesIO(rows),
                 header=None,
-                names=list(HEADER),
-                dtype={"Id": "int64", "Probability": "float64"},
+                names=["id", "prediction"],
+                dtype={"id": "int64", "prediction": "float64"},
                 skip_blank_lines=False,
                 index_col=False,
                 engine="c",
@@ -169,45 +194,10 @@ def _parse_fast(rows: bytes, key: AnswerKey) -> Submission | None:
         return None
     if len(frame) != len(key):
         return None
-    probabilities = frame["Probability"].to_numpy()
-    if not np.isfinite(probabilities).all():
+    predictions = frame["prediction"].to_numpy()
+    if not np.isfinite(predictions).all():
         return None
-    key_rows = key.rows_of(frame["Id"].to_numpy())
-    if (key_rows < 0).any() or np.bincount(key_rows, minlength=len(key)).max() != 1:
+    key_rows = key.rows_of(frame["id"].to_numpy())
+    if not is_permutation(key_rows, len(key)):
         return None
-    return Submission(probabilities, key_rows)
-
-
-def _parse_strict(text: str, key: AnswerKey) -> Submission:
-    """The reference reader, row by row: every problem found, the first ones worded."""
-    collector = ProblemCollector()
-    reader = RowReader(collector)
-    reader.read(text)
-    _check_ids(reader.ids, reader.lines, key, collector)
-    if reader.row_count != len(key):
-        collector.add(f"expected {len(key)} rows (one per answer-key Id), found {reader.row_count}")
-    collector.raise_if_any()
-    return Submission(np.asarray(reader.probabilities, np.float64), key.rows_of(np.asarray(reader.ids)))
-
-
-def _check_ids(ids: list[int], lines: list[int], key: AnswerKey, collector: ProblemCollector) -> None:
-    key_rows = key.rows_of(np.asarray(ids, dtype=np.int64))
-    first_line_of_row: dict[int, int] = {}
-    for submitted_id, key_row, line in zip(ids, key_rows.tolist(), lines):
-        if key_row < 0:
-            collector.add(
-                lambda i=submitted_id: f"Id {i} is not in the answer key ({key.describe_ids()})", line, "Id"
-            )
-        elif key_row in first_line_of_row:
-            first = first_line_of_row[key_row]
-            collector.add(
-                lambda i=submitted_id, f=first: f"Id {i} appears again (first on line {f})", line, "Id"
-            )
-        else:
-            first_line_of_row[key_row] = line
-    seen = np.zeros(len(key), dtype=bool)
-    seen[key_rows[key_rows >= 0]] = True
-    missing = key.ids[~seen]
-    if len(missing):
-        examples = ", ".join(str(i) for i in missing[:5].tolist())
-        collector.add(f"{len(missing)} answer-key Id(s) are missing, e.g. {examples}", column="Id")
+    return Submission(predictions, key_rows)

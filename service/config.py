@@ -28,6 +28,7 @@ class Settings:
 
     answer_key_path: Path = PROJECT_ROOT / "test2.csv"
     max_upload_bytes: int = 32 * 1024 * 1024
+    max_answer_key_bytes: int = 16 * 1024 * 1024
     submit_rate_limit: str = "120 per minute"
     login_rate_limit: str = "120 per minute"  # a class behind one NAT signs in at once
     jobs_rate_limit: str = "30 per minute"

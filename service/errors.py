@@ -52,3 +52,13 @@ class InFlightLimit(ServiceError):
     """A student's earlier submissions are still being graded (MAX_SUBMISSIONS_IN_FLIGHT)."""
 
     status, title = 429, "Too many submissions in flight"
+
+
+class InvalidAnswerKey(ServiceError):
+    """A teacher's answer key that cannot grade: `problems` lists what is wrong, as for a submission."""
+
+    status, title = 422, "Not a valid answer key"
+
+
+class ChallengeClosed(ServiceError):
+    status, title = 409, "Challenge closed"

@@ -66,7 +66,7 @@ def good_submission(answer_key) -> bytes:
     """A valid submission, rows shuffled, scores that carry some signal."""
     rng = np.random.default_rng(1)
     order = rng.permutation(len(answer_key))
-    scores = answer_key.labels[order] * 0.4 + rng.random(len(order))
+    scores = answer_key.targets[order] * 0.4 + rng.random(len(order))
     return submission_csv(answer_key.ids[order], scores)
 
 

@@ -100,7 +100,7 @@ def test_committed_predictions_get_their_auc_over_real_http(flask_server):
         (ROOT / "test2-predictions.csv").read_bytes(), load_answer_key(ROOT / "test2.csv")
     )
     assert status == 200
-    assert body["auc"] == pytest.approx(expected.auc, abs=1e-12)
+    assert body["auc"] == pytest.approx(expected.score, abs=1e-12)
     assert body["rows"] == expected.rows
     assert 0.75 <= body["auc"] <= 0.92  # the baseline on the synthetic sample: learnable, not trivial
 

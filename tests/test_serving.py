@@ -266,7 +266,7 @@ def test_honcho_start_serves_the_classroom_check_with_a_worker(redis_url, tmp_pa
             response = requests.post(f"{url}/submit", files={"file": upload}, timeout=30)
         expected = score_submission(predictions.read_bytes(), load_answer_key(PROJECT / "test2.csv"))
         assert response.status_code == 200, response.text
-        assert response.json() == {"auc": pytest.approx(expected.auc, abs=1e-12), "metric": "roc_auc",
+        assert response.json() == {"auc": pytest.approx(expected.score, abs=1e-12), "metric": "roc_auc",
                                    "rows": expected.rows}  # fmt: skip
         assert requests.get(f"{url}/health", timeout=2).json()["status"] == "ok"
     finally:

@@ -34,15 +34,6 @@ def set_deadline(challenge: Challenge, deadline: datetime | None) -> Challenge:
     return challenge
 
 
-def update_challenge(challenge: Challenge, changes: dict) -> Challenge:
-    """Apply the `deadline` and `private_revealed` members present in `changes`."""
-    if "deadline" in changes:
-        set_deadline(challenge, changes["deadline"])
-    if "private_revealed" in changes:
-        set_revealed(challenge, changes["private_revealed"])
-    return challenge
-
-
 def as_stored_utc(moment: datetime | None) -> datetime | None:
     # The store keeps naive UTC times (see models.utcnow).
     if moment is None or moment.tzinfo is None:

@@ -38,7 +38,7 @@ def grade(submission_id: int) -> None:
         problems = [p.as_dict() for p in error.problems]
         lifecycle.reject(submission_id, problems, fit(f"{error.title}: {error.detail}", ERROR_CHARS))
         return
-    lifecycle.finish(submission_id, result.public_auc, result.private_auc)
+    lifecycle.finish(submission_id, result.public_score, result.private_score)
 
 
 def fit(text: str, size: int) -> str:

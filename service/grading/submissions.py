@@ -11,12 +11,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from scoring import require_text
-from service.errors import IdempotencyConflict, InFlightLimit, NotFound
+from service.errors import ChallengeClosed, IdempotencyConflict, InFlightLimit, NotFound
 from service.extensions import db
 from service.grading import lifecycle
 from service.grading.queue import grading_queue
 from service.grading.quotas import reserve_slot
-from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
+from service.store.models import Challenge, Role, Submission, SubmissionStatus, User, utcnow
 from service.store.tenancy import scoped
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ def accept_submission(
     Answers (submission, created). A retry with the same idempotency key answers the
     first submission; the same key with another file is refused.
     """
+    if challenge.closed:
+        raise ChallengeClosed(f"challenge {challenge.slug} is closed: the teacher takes no more uploads")
     require_text(content)  # the cheap check; the worker reports every other problem
     digest = hashlib.sha256(content).hexdigest()
     if idempotency_key is not None:
@@ -42,10 +44,11 @@ def accept_submission(
         return resent, False  # the same file again: its result, and no slot spent
     quota_day = reserve_slot(user, challenge)
     _refuse_past_the_in_flight_limit(user)  # after the slot: its row lock serialises this student's uploads
+    received = utcnow()
     submission = Submission(
         tenant_id=user.tenant_id, user_id=user.id, challenge_id=challenge.id, filename=filename[:255],
         content=content, sha256=digest, size_bytes=len(content), idempotency_key=idempotency_key,
-        quota_day=quota_day,
+        quota_day=quota_day, created_at=received, late=challenge.late_at(received),
     )  # fmt: skip
     db.session.add(submission)
     try:

@@ -86,16 +86,6 @@ class FinalSelectionUpdateSchema(Schema):
     )
 
 
-class ChallengeUpdateSchema(Schema):
-    deadline = UtcDateTime(
-        allow_none=True,
-        metadata={"description": "private scores are revealed at this time (no zone: UTC); null: none"},
-    )
-    private_revealed = fields.Boolean(
-        metadata={"description": "reveal private scores now, or hide them again"}
-    )
-
-
 class RocCurveSchema(Schema):
     part = fields.String(metadata={"enum": ["public", "private"]})
     auc = fields.Float()

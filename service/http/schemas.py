@@ -49,7 +49,9 @@ class SubmissionFileSchema(Schema):
 
 
 class ScoreSchema(Schema):
-    auc = fields.Float(required=True, metadata={"description": "ROC AUC over every answer-key row"})
+    auc = fields.Float(
+        required=True, attribute="score", metadata={"description": "ROC AUC over every answer-key row"}
+    )
     metric = fields.String(required=True, metadata={"example": "roc_auc"})
     rows = fields.Integer(required=True, metadata={"description": "rows scored"})
 
@@ -152,16 +154,6 @@ class TenantQuerySchema(Schema):
     tenant = Text(load_default=None, metadata={"description": "operator only: the tenant's slug"})
 
 
-class ChallengeSchema(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    title = fields.String()
-    metric = fields.String()
-    tenant = fields.Function(lambda challenge: challenge.tenant.slug)
-    deadline = UtcDateTime(allow_none=True, metadata={"description": "UTC; private scores show from then"})
-    private_revealed = fields.Boolean(metadata={"description": "whether students see private scores"})
-
-
 class JobUploadSchema(SubmissionFileSchema):
     """POST /jobs's multipart form, whole: the file and the fields beside it (one request body)."""
 
@@ -185,6 +177,7 @@ class JobSchema(Schema):
     filename = fields.String()
     public_score = fields.Float(allow_none=True)
     private_score = fields.Method("_private_score", allow_none=True)
+    late = fields.Boolean(metadata={"description": "sent after the deadline: scored, never ranked"})
     problems = fields.List(fields.Nested(ProblemDetailSchema), allow_none=True)
     error = fields.String(allow_none=True)
     created_at = UtcDateTime()
@@ -200,6 +193,7 @@ class ScoreEntrySchema(Schema):
     submitted_at = UtcDateTime()
     public_score = fields.Float(allow_none=True)
     private_score = fields.Float(allow_none=True)
+    late = fields.Boolean(metadata={"description": "sent after the deadline: scored, never ranked"})
 
 
 class ScoreHistorySchema(Schema):

@@ -18,8 +18,10 @@ def roc_of(submission: Submission, include_private: bool) -> dict:
             f"job {submission.id} is {submission.status.value}; its curve exists once it has finished"
         )
     key = answer_key_of(submission.challenge)
+    if key.metric.target != "binary":
+        raise Conflict(f"{key.metric.title} is not a binary metric: its submissions have no ROC curve")
     parsed = parse_submission(submission.content, key)
-    labels, public = key.labels[parsed.key_rows], key.public[parsed.key_rows]
+    labels, public = key.targets[parsed.key_rows], key.public[parsed.key_rows]
     parts = [("public", public, submission.public_score)]
     if include_private:
         parts.append(("private", ~public, submission.private_score))
@@ -27,7 +29,7 @@ def roc_of(submission: Submission, include_private: bool) -> dict:
     for part, rows, auc in parts:
         if auc is None:  # one class only among these rows: no curve exists
             continue
-        fpr, tpr = roc_curve_points(labels[rows], parsed.probabilities[rows])
+        fpr, tpr = roc_curve_points(labels[rows], parsed.predictions[rows])
         curves.append(
             {
                 "part": part,

@@ -51,6 +51,9 @@ def select_finals(user: User, challenge: Challenge, job_ids: list[int]) -> dict:
     unscored = sorted(s.id for s in found if s.status is not SubmissionStatus.FINISHED)
     if unscored:
         raise NotSelectable(f"job {unscored[0]} has no score; only graded submissions can be final")
+    late = sorted(s.id for s in found if s.late)
+    if late:
+        raise NotSelectable(f"job {late[0]} came after the deadline; a late submission cannot be final")
     mine = (Submission.user_id == user.id, Submission.challenge_id == challenge.id)
     db.session.execute(update(Submission).where(*mine).values(final_selected=False))
     if chosen:

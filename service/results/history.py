@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from scoring import metric_named
 from service.extensions import db
 from service.store.models import Submission, SubmissionStatus, User
 
@@ -26,7 +27,16 @@ def score_history(user: User) -> list[dict]:
             "submitted_at": submission.created_at,
             "public_score": submission.public_score,
             "private_score": submission.private_score if submission.challenge.private_visible_to(user) else None,
+            "late": submission.late,
         })  # fmt: skip
-        if submission.public_score is not None:
-            entry["best_public_score"] = max(entry["best_public_score"] or 0.0, submission.public_score)
+        if submission.public_score is not None and not submission.late:
+            entry["best_public_score"] = _better(submission, entry["best_public_score"])
     return list(history.values())
+
+
+def _better(submission, best: float | None) -> float:
+    """The better of the submission's public score and `best`, by the challenge's metric."""
+    if best is None:
+        return submission.public_score
+    better = max if metric_named(submission.challenge.metric).greater_is_better else min
+    return better(best, submission.public_score)

@@ -1,8 +1,8 @@
 """The class leaderboard, as on Kaggle: public ranks while the challenge runs, then the
 private ranks of each student's final submissions once they are revealed.
 
-Rules: a student's public score is their best public score; ties go to the earlier
-submission. A student selects up to two final submissions; without a selection their
+Rules: a student's public score is their best public score (the highest, or the lowest for a
+metric where lower is better); ties go to the earlier submission. Late submissions never rank. A student selects up to two final submissions; without a selection their
 best public submission counts. The private score is the best private score among the
 finals, ties again to the earlier submission.
 """
@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from scoring import metric_named
 from service.extensions import db
 from service.store.models import Challenge, Role, Standing, Submission, SubmissionStatus, User
 from service.store.tenancy import in_tenant
@@ -36,10 +37,16 @@ class Scored:
     submitted_at: datetime
     final_selected: bool
     entries: int  # the student's finished submissions to this challenge
+    metric: str
 
     @property
     def owner(self) -> tuple[int, int]:
         return self.user_id, self.challenge_id
+
+    @property
+    def sign(self) -> int:
+        """-1 where a higher score is better, 1 where a lower one is: sorting `sign * score` puts the best first."""
+        return -1 if metric_named(self.metric).greater_is_better else 1
 
 
 def rankable_submissions(
@@ -54,16 +61,22 @@ def rankable_submissions(
     columns = (
         Submission.id, Submission.user_id, User.username, Submission.challenge_id, Submission.public_score,
         Submission.private_score, Submission.created_at, Submission.final_selected, Standing.entries,
+        Challenge.metric,
     )  # fmt: skip
     same_owner = (Standing.user_id == Submission.user_id) & (Standing.challenge_id == Submission.challenge_id)
     best = select(*columns).select_from(Standing).join(Submission, Submission.id == Standing.best_public_id)
     selected = select(*columns).join(Standing, same_owner).where(Submission.final_selected.is_(True))
     rows: dict[int, Scored] = {}
     for query in (best, selected):
-        query = query.join(User, User.id == Submission.user_id).where(
-            in_tenant(Submission, tenant_id),
-            Submission.status == SubmissionStatus.FINISHED,
-            User.role == Role.STUDENT,
+        query = (
+            query.join(User, User.id == Submission.user_id)
+            .join(Challenge, Challenge.id == Submission.challenge_id)
+            .where(
+                in_tenant(Submission, tenant_id),
+                Submission.status == SubmissionStatus.FINISHED,
+                Submission.late.is_(False),
+                User.role == Role.STUDENT,
+            )
         )
         # Always by challenge: the standings' and the selections' indexes start with it, so a
         # class's read never walks other classes' rows.
@@ -83,7 +96,7 @@ def rankable_submissions(
 
 
 def _earlier_first(score: Callable[[Scored], float]) -> Callable[[Scored], tuple]:
-    return lambda s: (-score(s), s.submitted_at, s.job_id)
+    return lambda s: (s.sign * score(s), s.submitted_at, s.job_id)
 
 
 def _public(s: Scored) -> float:

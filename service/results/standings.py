@@ -1,5 +1,7 @@
 """Standings: each student's count of finished submissions and best public one, per challenge,
-updated in the transaction that finishes a job (ties go to the earlier submission, as on Kaggle)."""
+updated in the transaction that finishes a job (ties go to the earlier submission, as on Kaggle).
+Best follows the challenge's metric: the highest score, or the lowest where lower is better. A late
+submission never stands."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
+from scoring import metric_named
 from service.extensions import db
 from service.store.models import Standing, Submission
 
@@ -19,6 +22,8 @@ def record_finished(submission_id: int) -> None:
     order) leave the same standing as one after the other.
     """
     finished = db.session.get(Submission, submission_id)
+    if finished.late:
+        return
     key = {"user_id": finished.user_id, "challenge_id": finished.challenge_id}
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(Standing).values(**key, entries=0).on_conflict_do_nothing())
@@ -28,9 +33,14 @@ def record_finished(submission_id: int) -> None:
         return
     best = aliased(Submission)
     current = select(best.public_score, best.created_at, best.id).where(best.id == Standing.best_public_id)
+    current_score = current.with_only_columns(best.public_score).scalar_subquery()
+    if metric_named(finished.challenge.metric).greater_is_better:
+        improved = current_score < finished.public_score
+    else:
+        improved = current_score > finished.public_score
     beaten = or_(
         Standing.best_public_id.is_(None),
-        current.with_only_columns(best.public_score).scalar_subquery() < finished.public_score,
+        improved,
         and_(
             current.with_only_columns(best.public_score).scalar_subquery() == finished.public_score,
             or_(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -77,9 +77,16 @@ class Challenge(db.Model):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     slug: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)  # Markdown, rendered safely
     metric: Mapped[str] = mapped_column(String(32), default="roc_auc")
-    # None: the service's default answer key (ANSWER_KEY_PATH).
+    # The teacher's key, kept in the store; None: the practice key, public (ANSWER_KEY_PATH).
+    answer_key_sha256: Mapped[str | None] = mapped_column(ForeignKey("answer_keys.sha256"))
+    # An operator's key file, from before keys lived in the store; None: ANSWER_KEY_PATH.
     answer_key_path: Mapped[str | None] = mapped_column(String(500))
+    # The header a submission carries beside Id; None: the practice key's "Probability".
+    prediction_column: Mapped[str | None] = mapped_column(String(64))
+    # A closed challenge refuses uploads; its scores and leaderboards stay.
+    closed: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Until the teacher reveals it, students see public scores only, as on Kaggle.
     private_revealed_at: Mapped[datetime | None]
     # Set at the first reveal and never cleared: hiding scores again must not let
@@ -92,6 +99,18 @@ class Challenge(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tenant: Mapped[Tenant] = relationship()
+    files: Mapped[list[ChallengeFile]] = relationship(
+        order_by="ChallengeFile.name", cascade="all, delete-orphan", back_populates="challenge"
+    )
+
+    @property
+    def practice(self) -> bool:
+        """The open practice challenge: graded on the committed key, which anyone can read."""
+        return self.answer_key_sha256 is None and self.answer_key_path is None
+
+    def late_at(self, moment: datetime) -> bool:
+        """Whether an upload at `moment` comes after the deadline (scored, but never ranked)."""
+        return self.deadline is not None and moment > self.deadline
 
     def private_visible_to(self, user: User) -> bool:
         """Staff always see private scores; students once they are revealed."""
@@ -103,6 +122,35 @@ class Challenge(db.Model):
         return self.private_revealed_at is not None or (
             self.deadline is not None and self.deadline <= utcnow()
         )
+
+
+class AnswerKeyFile(db.Model):
+    """A teacher's answer key as stored (Id, target, Usage), named by its content's hash: a worker on
+    any machine reads it from the store, and each process caches it by that hash."""
+
+    __tablename__ = "answer_keys"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    rows: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChallengeFile(db.Model):
+    """A file the teacher gives students: training data, test features..."""
+
+    __tablename__ = "challenge_files"
+    __table_args__ = (UniqueConstraint("challenge_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only by a download
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    challenge: Mapped[Challenge] = relationship(back_populates="files")
 
 
 class Submission(db.Model):
@@ -138,6 +186,8 @@ class Submission(db.Model):
     private_score: Mapped[float | None]
     # Chosen by the student for the private leaderboard (Kaggle's "final submissions").
     final_selected: Mapped[bool] = mapped_column(default=False)
+    # Sent after the deadline: scored, but never on a leaderboard, among the finals or in the gradebook.
+    late: Mapped[bool] = mapped_column(default=False, server_default="0")
     problems: Mapped[list | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

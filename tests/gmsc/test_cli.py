@@ -21,7 +21,7 @@ def test_baseline_learns_the_synthetic_sample_without_separating_it(sample):
     result = score_submission(sample["predictions"].read_bytes(), load_answer_key(sample["answer_key"]))
 
     assert result.rows == 10_000
-    assert 0.75 <= result.auc <= 0.92
+    assert 0.75 <= result.score <= 0.92
 
 
 def test_split_and_predict_twice_give_byte_identical_files(sample, split_and_predict, tmp_path):

@@ -33,7 +33,7 @@ def test_baseline_scores_at_least_0865_on_the_real_split(real_split):
     )
 
     assert result.rows == 30_000
-    assert result.auc >= 0.865
+    assert result.score >= 0.865
 
 
 def test_real_split_is_stratified_with_thirty_percent_public(real_split):

@@ -31,7 +31,7 @@ def expected_aucs(answer_key, data: bytes) -> tuple[float, float]:
     rows = [line.split(",") for line in data.decode().split()[1:]]
     key_rows = np.array([int(r[0]) for r in rows]) - 1
     scores = np.array([float(r[1]) for r in rows])
-    labels, public = answer_key.labels[key_rows], answer_key.public[key_rows]
+    labels, public = answer_key.targets[key_rows], answer_key.public[key_rows]
     return roc_auc_score(labels[public], scores[public]), roc_auc_score(labels[~public], scores[~public])
 
 

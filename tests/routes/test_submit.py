@@ -26,7 +26,7 @@ def test_valid_file_answers_its_auc(client, answer_key, good_submission):
     assert response.status_code == 200
     body = response.get_json()
     assert body == {
-        "auc": score_submission(good_submission, answer_key).auc,
+        "auc": score_submission(good_submission, answer_key).score,
         "metric": "roc_auc",
         "rows": len(answer_key),
     }

@@ -13,7 +13,7 @@ from scoring import scan as scan_module
 from scoring.chars import LAST_SPECIAL_CODE_POINT, special_characters
 from scoring.errors import ProblemCollector
 from scoring.scan import Scanner, _quote_states
-from scoring.submission import _parse_strict
+from scoring.strict import parse_strict
 
 HEADER = b"Id,Probability\n"
 
@@ -25,7 +25,7 @@ def key():
 
 def by_reference(rows: bytes, key):
     try:
-        submission = _parse_strict(rows.decode("utf-8"), key)
+        submission = parse_strict(rows.decode("utf-8"), key)
     except SubmissionError as error:
         return [p.as_dict() for p in error.problems], error.total
     return submission, 0
@@ -48,7 +48,7 @@ def assert_same(rows: bytes, key):
         assert total == 0, found
         submission = parse_submission(HEADER + rows, key)
         assert np.array_equal(submission.key_rows, expected.key_rows)
-        assert np.array_equal(submission.probabilities, expected.probabilities)
+        assert np.array_equal(submission.predictions, expected.predictions)
     else:
         assert (found, total) == (expected, expected_total)
 

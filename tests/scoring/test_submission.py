@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from scoring import AnswerKey, NotTextError, SubmissionError, parse_submission, score_submission
-from scoring.submission import _parse_fast, _parse_strict
+from scoring.strict import parse_strict
+from scoring.submission import _parse_fast
 from tests.conftest import submission_csv
 
 
@@ -30,46 +31,46 @@ def test_valid_submission_scores_like_sklearn_on_all_public_and_private_rows(ans
     ids = np.array([int(r[0]) for r in rows])
     scores = np.array([float(r[1]) for r in rows])
     key_rows = ids - 1  # the fixture key numbers its Ids 1..n in file order
-    labels, public = answer_key.labels[key_rows], answer_key.public[key_rows]
+    labels, public = answer_key.targets[key_rows], answer_key.public[key_rows]
     assert result.rows == len(answer_key)
     assert result.metric == "roc_auc"
-    assert result.auc == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
-    assert result.public_auc == pytest.approx(roc_auc_score(labels[public], scores[public]), abs=1e-12)
-    assert result.private_auc == pytest.approx(roc_auc_score(labels[~public], scores[~public]), abs=1e-12)
+    assert result.score == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
+    assert result.public_score == pytest.approx(roc_auc_score(labels[public], scores[public]), abs=1e-12)
+    assert result.private_score == pytest.approx(roc_auc_score(labels[~public], scores[~public]), abs=1e-12)
 
 
 @pytest.mark.parametrize(
     "public, part_without_two_classes",
     [
-        ([True, False, True, False, False, False], "public_auc"),  # Public rows are all 0
-        ([False, True, False, True, True, True], "private_auc"),  # Private rows are all 0
-        (None, "private_auc"),  # no Usage column: every row is Public
+        ([True, False, True, False, False, False], "public_score"),  # Public rows are all 0
+        ([False, True, False, True, True, True], "private_score"),  # Private rows are all 0
+        (None, "private_score"),  # no Usage column: every row is Public
     ],
 )
 def test_a_key_part_with_one_class_scores_as_null_not_nan(public, part_without_two_classes):
     key = AnswerKey.from_arrays(np.arange(1, 7), [0, 1, 0, 1, 1, 0], public)
     result = score_submission(submission_csv(key.ids, [0.1, 0.9, 0.3, 0.4, 0.8, 0.2]), key)
-    other_part = ({"public_auc", "private_auc"} - {part_without_two_classes}).pop()
+    other_part = ({"public_score", "private_score"} - {part_without_two_classes}).pop()
     assert getattr(result, part_without_two_classes) is None
-    assert (result.auc, getattr(result, other_part)) == (1.0, 1.0)
+    assert (result.score, getattr(result, other_part)) == (1.0, 1.0)
     as_json = json.dumps(dataclasses.asdict(result), allow_nan=False)  # NaN would raise here
     assert f'"{part_without_two_classes}": null' in as_json
 
 
 def test_bom_crlf_and_trailing_newlines_are_tolerated(answer_key, good_submission):
-    expected = score_submission(good_submission, answer_key).auc
+    expected = score_submission(good_submission, answer_key).score
     variant = b"\xef\xbb\xbf" + good_submission.replace(b"\n", b"\r\n") + b"\r\n\r\n"
-    assert score_submission(variant, answer_key).auc == expected
-    assert score_submission(good_submission.rstrip(b"\n"), answer_key).auc == expected
+    assert score_submission(variant, answer_key).score == expected
+    assert score_submission(good_submission.rstrip(b"\n"), answer_key).score == expected
 
 
 def test_quoted_fields_and_whole_number_ids_written_as_floats_are_accepted(answer_key, good_submission):
-    expected = score_submission(good_submission, answer_key).auc
+    expected = score_submission(good_submission, answer_key).score
     first = good_submission.decode().split("\n")[1].split(",")
     quoted = replace_row(good_submission, 2, f'"{first[0]}","{first[1]}"')
-    assert score_submission(quoted, answer_key).auc == expected
+    assert score_submission(quoted, answer_key).score == expected
     as_float = replace_row(good_submission, 2, f"{first[0]}.0,{first[1]}")
-    assert score_submission(as_float, answer_key).auc == expected
+    assert score_submission(as_float, answer_key).score == expected
 
 
 def test_empty_file_is_rejected(answer_key):
@@ -345,9 +346,9 @@ def test_fast_path_never_accepts_what_the_strict_reader_refuses(answer_key_small
     event("the fast path accepts" if fast is not None else "the fast path refuses")
     if fast is None:
         return
-    strict = _parse_strict(text, answer_key_small)  # a refusal raises SubmissionError here
+    strict = parse_strict(text, answer_key_small)  # a refusal raises SubmissionError here
     assert np.array_equal(fast.key_rows, strict.key_rows)
-    assert np.array_equal(fast.probabilities, strict.probabilities)
+    assert np.array_equal(fast.predictions, strict.predictions)
 
 
 @settings(max_examples=100, deadline=None)
@@ -355,10 +356,10 @@ def test_fast_path_never_accepts_what_the_strict_reader_refuses(answer_key_small
 def test_fast_and_strict_readers_agree_on_valid_files(answer_key_small, ids, scores):
     text = "\n".join(f"{i},{s!r}" for i, s in zip(ids, scores))
     fast = _parse_fast(text.encode(), answer_key_small)
-    strict = _parse_strict(text, answer_key_small)
+    strict = parse_strict(text, answer_key_small)
     assert fast is not None
     assert np.array_equal(fast.key_rows, strict.key_rows)
-    assert np.array_equal(fast.probabilities, strict.probabilities)
+    assert np.array_equal(fast.predictions, strict.predictions)
 
 
 @pytest.fixture(scope="module")

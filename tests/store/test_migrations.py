@@ -23,6 +23,7 @@ from tests.store.conftest import BACKENDS, _drop_everything
 INITIAL = "0001"
 TABLES = {
     "tenants", "users", "challenges", "submissions", "submission_files", "standings", "quota_usage",
+    "answer_keys", "challenge_files",
     "quota_grants", "revoked_tokens",
 }  # fmt: skip
 
@@ -127,6 +128,47 @@ def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store
     assert [bytes(row.content) for row in rows] == [file_of(i) for i in (1, 2, 3, 4)]  # byte for byte
     stored = rows[1].problems if isinstance(rows[1].problems, list) else json.loads(rows[1].problems)
     assert stored == problems and rows[2].error == "the worker grading it was lost"
+
+
+def test_a_store_before_teachers_challenges_upgrades_with_its_challenges_kept_as_practice(empty_store):
+    migrate_store(empty_store, "0005")
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'c', 'C', '2026-01-01')")
+        )
+        connection.execute(text(
+            "INSERT INTO users (id, username, password_hash, role, tenant_id, disabled, token_version, created_at) "
+            "VALUES (1, 'ann', 'hash', 'STUDENT', 1, false, 0, '2026-01-01')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO challenges (id, tenant_id, slug, title, metric, deadline, created_at) "
+            "VALUES (1, 1, 'gmsc', 'GMSC', 'roc_auc', '2026-02-01', '2026-01-01')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO submissions (id, tenant_id, user_id, challenge_id, filename, sha256, size_bytes, status,"
+            " progress, attempts, final_selected, public_score, created_at)"
+            " VALUES (1, 1, 1, 1, 'p.csv', :sha, 7, 'FINISHED', 1.0, 1, false, 0.81, '2026-01-15')"
+        ), {"sha": "0" * 64})  # fmt: skip
+        connection.execute(text("INSERT INTO submission_files (submission_id, content) VALUES (1, :c)"),
+                           {"c": file_of(1)})  # fmt: skip
+    engine.dispose()
+
+    migrate_store(empty_store)
+
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.connect() as connection:
+        challenge = connection.execute(
+            text(
+                "SELECT slug, metric, answer_key_sha256, prediction_column, closed, description FROM challenges"
+            )
+        ).one()
+        submission = connection.execute(text("SELECT public_score, late FROM submissions")).one()
+        content = connection.execute(text("SELECT content FROM submission_files")).scalar_one()
+    engine.dispose()
+    assert tuple(challenge) == ("gmsc", "roc_auc", None, None, False, None)  # the practice key, open
+    assert (submission.public_score, bool(submission.late)) == (0.81, False)
+    assert bytes(content) == file_of(1)
 
 
 def test_a_configured_store_behind_the_code_is_refused_at_start_naming_the_command(

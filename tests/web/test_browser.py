@@ -80,7 +80,7 @@ def test_student_uploads_and_sees_the_score_the_chart_and_the_roc_curve(
     )
     assert driver.find_element(By.ID, "job-status").text == "finished"
 
-    expected = score_submission(PREDICTIONS.read_bytes(), load_answer_key(PROJECT / "test2.csv")).public_auc
+    expected = score_submission(PREDICTIONS.read_bytes(), load_answer_key(PROJECT / "test2.csv")).public_score
     assert driver.find_element(By.ID, "public-score").text == f"{expected:.4f}"
     assert "hidden until your teacher reveals it" in driver.find_element(By.ID, "private-score").text
     curve = wait(

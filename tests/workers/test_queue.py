@@ -35,14 +35,14 @@ def add_users(app, *usernames: str, role: str = "student", tenant: str = "class-
 def random_submission(answer_key, seed: int) -> bytes:
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(answer_key))
-    return submission_csv(answer_key.ids[order], answer_key.labels[order] * 0.3 + rng.random(len(order)))
+    return submission_csv(answer_key.ids[order], answer_key.targets[order] * 0.3 + rng.random(len(order)))
 
 
 def public_auc(answer_key, data: bytes) -> float:
     rows = np.array([line.split(",") for line in data.decode().split()[1:]], dtype=float)
     key_rows = rows[:, 0].astype(int) - 1
     public = answer_key.public[key_rows]
-    return roc_auc_score(answer_key.labels[key_rows][public], rows[:, 1][public])
+    return roc_auc_score(answer_key.targets[key_rows][public], rows[:, 1][public])
 
 
 def post_job(client, headers, data: bytes) -> str:

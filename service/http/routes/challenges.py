@@ -1,13 +1,13 @@
-"""GET /challenges: the challenges of the signed-in user's tenant."""
+"""/challenges: the challenges of your class, their files and a sample submission."""
 
+from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
-from service.challenges.lookup import visible_challenges
-from service.http.schemas import ChallengeSchema
-from service.store.models import Challenge
-from service.store.tenancy import get_scoped_or_404
+from service.challenges.files import file_of, sample_submission
+from service.challenges.lookup import visible_challenge, visible_challenges
+from service.http.challenge_schemas import ChallengeSchema
 
 blp = Blueprint("challenges", __name__, description="Challenges of your class")
 
@@ -23,10 +23,41 @@ class Challenges(MethodView):
 
 
 @blp.route("/challenges/<int:challenge_id>")
+@blp.route("/challenges/<string:slug>")
 class ChallengeById(MethodView):
     decorators = [jwt_required()]
 
     @blp.response(200, ChallengeSchema)
+    def get(self, challenge_id=None, slug=None):
+        """One challenge of your tenant, by id or slug."""
+        return visible_challenge(current_user, challenge_id, slug)
+
+
+@blp.route("/challenges/<int:challenge_id>/files/<string:name>")
+class ChallengeFileDownload(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, content_type="application/octet-stream")
+    def get(self, challenge_id, name):
+        """Download one of the challenge's files."""
+        found = file_of(visible_challenge(current_user, challenge_id), name)
+        return _attachment(found.content, found.name, "application/octet-stream")
+
+
+@blp.route("/challenges/<int:challenge_id>/sample-submission.csv")
+class SampleSubmission(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, content_type="text/csv")
     def get(self, challenge_id):
-        """One challenge of your tenant."""
-        return get_scoped_or_404(Challenge, challenge_id, current_user)
+        """A valid submission for the challenge: every Id of its key, a placeholder prediction."""
+        challenge = visible_challenge(current_user, challenge_id)
+        return _attachment(
+            sample_submission(challenge), f"{challenge.slug}-sample-submission.csv", "text/csv"
+        )
+
+
+def _attachment(content: bytes, name: str, mimetype: str) -> Response:
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

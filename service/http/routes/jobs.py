@@ -4,8 +4,6 @@ from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
-from werkzeug.datastructures import CombinedMultiDict
 
 from service.challenges.lookup import challenge_for
 from service.extensions import limiter
@@ -20,20 +18,9 @@ from service.http.schemas import (
     JobUploadSchema,
     ProblemSchema,
 )
+from service.http.uploads import UploadParser
 from service.results.curves import roc_of
 from service.store.models import Submission
-
-
-class UploadParser(FlaskParser):
-    """Reads the "files" location as the whole multipart form, file parts and text fields alike.
-
-    flask-smorest documents one request body per operation: with the file and the `challenge`
-    field in two schemas (locations "files" and "form"), the OpenAPI document lost the file.
-    """
-
-    def load_files(self, req, schema):
-        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
-
 
 blp = Blueprint("jobs", __name__, description="Queue a submission and follow its grading")
 blp.ARGUMENTS_PARSER = UploadParser()

@@ -1,24 +1,49 @@
-"""PATCH /admin/challenges/<id>: reveal private scores, or set the deadline that reveals them."""
+"""/admin/challenges: a teacher makes a challenge from their answer key, and edits it while it runs."""
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from service.challenges.reveal import update_challenge
-from service.http.result_schemas import ChallengeUpdateSchema
+from service.challenges.authoring import ChallengeDraft, create_challenge, edit_challenge
+from service.http.challenge_schemas import (
+    ChallengeCreateSchema,
+    ChallengeEditSchema,
+    ChallengeFilesSchema,
+    ChallengeSchema,
+)
 from service.http.routes.admin import admin_blueprint, staff_only
-from service.http.schemas import ChallengeSchema
+from service.http.schemas import ProblemSchema, TenantQuerySchema
+from service.http.uploads import UploadParser, uploads_of
 from service.store.models import Challenge
-from service.store.tenancy import get_scoped_or_404
+from service.store.tenancy import get_scoped_or_404, target_tenant
 
-blp = admin_blueprint("challenges", "Reveal private scores and set deadlines (teachers, operator)")
+blp = admin_blueprint("challenges", "Make and edit challenges, reveal private scores (teachers, operator)")
+blp.ARGUMENTS_PARSER = UploadParser()
+
+
+@blp.route("/challenges")
+class Challenges(MethodView):
+    decorators = [staff_only]
+
+    @blp.arguments(TenantQuerySchema, location="query")
+    @blp.arguments(ChallengeCreateSchema, location="files", error_status_code=400)
+    @blp.response(201, ChallengeSchema)
+    @blp.alt_response(409, schema=ProblemSchema, description="the class has a challenge of that slug")
+    @blp.alt_response(422, schema=ProblemSchema, description="the answer key cannot grade: problems listed")
+    def post(self, query, form):
+        """Make a challenge from an answer key (multipart); the operator adds `?tenant=`."""
+        key = form.pop("answer_key")
+        draft = ChallengeDraft(answer_key=uploads_of([key])[0], files=uploads_of(form.pop("files")), **form)
+        return create_challenge(target_tenant(current_user, query["tenant"]), draft)
 
 
 @blp.route("/challenges/<int:challenge_id>")
 class ChallengeSettings(MethodView):
     decorators = [staff_only]
 
-    @blp.arguments(ChallengeUpdateSchema, error_status_code=400)
+    @blp.arguments(ChallengeEditSchema, location="json_or_form", error_status_code=400)
+    @blp.arguments(ChallengeFilesSchema, location="files", error_status_code=400)
     @blp.response(200, ChallengeSchema)
-    def patch(self, changes, challenge_id):
-        """Set `private_revealed` (true: students see private scores now) and/or the `deadline`."""
-        return update_challenge(get_scoped_or_404(Challenge, challenge_id, current_user), changes)
+    def patch(self, changes, files, challenge_id):
+        """Edit title, description, deadline, quota, files; open or close; reveal private scores."""
+        challenge = get_scoped_or_404(Challenge, challenge_id, current_user)
+        return edit_challenge(challenge, changes, uploads_of(files["files"]))

@@ -1,0 +1,106 @@
+"""Reading a submission whose Ids are text or whose predictions are class labels.
+
+A valid file takes a fast path (pandas' C parser, then vectorised lookups of Ids and classes).
+Anything else is read by the reference reader, row by row, which names every problem. Its cost
+is linear in the rows, and a file is refused at once when it has more lines than the key could
+explain, so the rows it reads are bounded by the key's size (itself bounded by a setting).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from .answer_key import AnswerKey
+from .errors import Problem, ProblemCollector, SubmissionError, shown
+from .rows import RowReader
+from .strict import Submission, is_permutation, parse_strict
+
+# Lines beyond the key's rows that the reference still reads (blank lines, repeated rows...).
+SPARE_LINES = 1000
+# An unknown-class message names this many of the challenge's classes.
+NAMED_CLASSES = 5
+
+
+def read_text_cells(data: bytes, start: int, end: int, key: AnswerKey) -> Submission:
+    """Validate the rows data[start:end] against `key`; raises `SubmissionError` listing what is wrong."""
+    lines = data.count(b"\n", start, end) + 1
+    if lines > 2 * len(key) + SPARE_LINES:
+        raise SubmissionError([Problem(
+            f"expected {len(key):,} rows (one per answer-key Id), found {lines:,} lines"
+        )])  # fmt: skip
+    rows = data[start:end]
+    if lines == len(key):
+        fast = _parse_fast(rows, key)
+        if fast is not None:
+            return fast
+    return parse_strict(rows.decode("utf-8"), key, TextRowReader(ProblemCollector(), key))
+
+
+def _parse_fast(rows: bytes, key: AnswerKey) -> Submission | None:
+    """The common case in vectorised code; None means "read it strictly instead"."""
+    if b'"' in rows or rows.count(b"\r") != rows.count(b"\r\n"):  # quoting, lone CRs: the reference's
+        return None
+    if rows.count(b",") != rows.count(b"\n") + 1:  # one comma a row, else pandas would drop fields
+        return None
+    labels = key.metric.prediction == "label"
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(rows), header=None, names=["id", "prediction"],
+            dtype={"id": object if key.text_ids else "int64", "prediction": object if labels else "float64"},
+            keep_default_na=False, na_filter=False, skip_blank_lines=False, index_col=False, engine="c",
+        )  # fmt: skip
+    except (ValueError, pd.errors.ParserError, OverflowError):
+        return None
+    if len(frame) != len(key):
+        return None
+    if labels:
+        predictions = pd.Index(key.classes).get_indexer(frame["prediction"].to_numpy()).astype(np.int64)
+        if (predictions < 0).any():  # an unknown class, or spaces around one
+            return None
+    else:
+        predictions = frame["prediction"].to_numpy()
+        if not np.isfinite(predictions).all():
+            return None
+    key_rows = key.rows_of(frame["id"].to_numpy())
+    if not is_permutation(key_rows, len(key)):
+        return None
+    return Submission(predictions, key_rows)
+
+
+class TextRowReader(RowReader):
+    """The reference reader, for text Ids (any text, compared exactly) and class labels."""
+
+    def __init__(self, collector: ProblemCollector, key: AnswerKey):
+        super().__init__(collector, key.prediction_column)
+        self.key = key
+        self.codes = None
+        if key.metric.prediction == "label":
+            self.codes = {label: code for code, label in enumerate(key.classes.tolist())}
+
+    def read_id(self, cell: str, line: int):
+        if not self.key.text_ids:
+            return super().read_id(cell, line)
+        if not cell:
+            self.collector.add("the Id is empty", line, "Id")
+            return None
+        return cell
+
+    def read_prediction(self, cell: str, line: int):
+        if self.codes is None:
+            return super().read_prediction(cell, line)
+        if not cell:
+            self.collector.add(f"the {self.column} is empty; expected a class label", line, self.column)
+            return None
+        code = self.codes.get(cell)
+        if code is None:
+            self.collector.add(lambda: self._unknown_class(cell), line, self.column)
+        return code
+
+    def _unknown_class(self, cell: str) -> str:
+        classes = self.key.classes.tolist()
+        named = ", ".join(shown(c) for c in classes[:NAMED_CLASSES])
+        more = f" and {len(classes) - NAMED_CLASSES:,} more" if len(classes) > NAMED_CLASSES else ""
+        return f"{shown(cell)} is not a class of this challenge; expected one of {named}{more}"

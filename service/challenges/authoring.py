@@ -1,0 +1,159 @@
+"""A teacher's own challenge: made from their answer key, edited while it runs.
+
+A challenge with submissions keeps its key and metric: scores already given must keep their
+meaning, so a new key is a new challenge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+
+from scoring import AnswerKeyError, KeyFile, read_key_file
+from service.accounts.users import SLUG
+from service.challenges.answer_keys import answer_key_of, default_answer_key
+from service.challenges.files import add_files
+from service.challenges.reveal import as_stored_utc, set_deadline, set_revealed
+from service.errors import Conflict, InvalidAnswerKey, InvalidInput
+from service.extensions import db
+from service.store.models import AnswerKeyFile, Challenge, Tenant
+from service.store.tenancy import of_tenant
+
+MAX_TITLE_CHARS = Challenge.__table__.c.title.type.length
+MAX_DESCRIPTION_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a request: its name and bytes."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ChallengeDraft:
+    """What a teacher gives to make a challenge."""
+
+    slug: str
+    title: str
+    metric: str
+    answer_key: Upload
+    description: str | None = None
+    prediction_column: str | None = None
+    target_column: str | None = None
+    public_fraction: float = 0.3
+    seed: int = 0
+    deadline: datetime | None = None
+    daily_quota: int | None = None
+    files: tuple[Upload, ...] = ()
+
+
+def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
+    """Validate the key whole, then make the challenge with its key and files in one commit."""
+    if not SLUG.fullmatch(draft.slug):
+        raise InvalidInput("slug: a challenge slug is 2-64 lowercase letters, digits or '-'")
+    _check_text(draft.title, draft.description)
+    if db.session.scalar(of_tenant(Challenge, tenant).where(Challenge.slug == draft.slug)):
+        raise Conflict(f"class {tenant.slug} has a challenge {draft.slug!r} already")
+    key_file = _read_key(draft)
+    _refuse_the_practice_key(key_file)
+    stored = db.session.get(AnswerKeyFile, _sha256(key_file.stored))
+    if stored is None:
+        stored = AnswerKeyFile(
+            sha256=_sha256(key_file.stored), content=key_file.stored, rows=len(key_file.key)
+        )
+        db.session.add(stored)
+    challenge = Challenge(
+        tenant=tenant, slug=draft.slug, title=draft.title, description=draft.description or None,
+        metric=key_file.key.metric.name, answer_key_sha256=stored.sha256,
+        prediction_column=key_file.key.prediction_column, deadline=as_stored_utc(draft.deadline),
+        daily_quota=draft.daily_quota,
+    )  # fmt: skip
+    db.session.add(challenge)
+    add_files(challenge, draft.files)
+    db.session.commit()
+    return challenge
+
+
+def edit_challenge(challenge: Challenge, changes: dict, files: tuple[Upload, ...] = ()) -> Challenge:
+    """Apply the members present in `changes` (title, description, deadline, daily_quota, closed,
+    private_revealed, remove_files) and add `files`; a key or metric never changes here."""
+    frozen = {"metric", "answer_key", "prediction_column"} & set(changes)
+    if frozen:
+        raise Conflict(f"{', '.join(sorted(frozen))} cannot change: make a new challenge for a new key")
+    _check_text(changes.get("title", challenge.title), changes.get("description"))
+    for name in ("title", "daily_quota", "closed"):
+        if name in changes:
+            setattr(challenge, name, changes[name])
+    if "description" in changes:
+        challenge.description = changes["description"] or None
+    removed = set(changes.get("remove_files") or ())
+    unknown = removed - {f.name for f in challenge.files}
+    if unknown:
+        raise InvalidInput(f"remove_files: the challenge has no file {sorted(unknown)[0]!r}")
+    challenge.files = [f for f in challenge.files if f.name not in removed]
+    add_files(challenge, files)
+    db.session.commit()
+    if "deadline" in changes:
+        set_deadline(challenge, changes["deadline"])
+    if "private_revealed" in changes:
+        set_revealed(challenge, changes["private_revealed"])
+    return challenge
+
+
+def part_rows(challenge: Challenge) -> dict[str, int]:
+    """Rows of the challenge's key per part: what its public and private scores are measured on."""
+    key = answer_key_of(challenge)
+    public = int(key.public.sum())
+    return {"public": public, "private": len(key) - public}
+
+
+def _read_key(draft: ChallengeDraft) -> KeyFile:
+    limit = current_app.config["SETTINGS"].max_answer_key_bytes
+    if len(draft.answer_key.content) > limit:
+        raise InvalidInput(
+            f"answer_key: the key has {len(draft.answer_key.content):,} bytes; the limit is {limit:,}"
+        )
+    try:
+        return read_key_file(draft.answer_key.content, draft.metric, draft.prediction_column,
+                             draft.public_fraction, draft.seed, draft.target_column)  # fmt: skip
+    except AnswerKeyError as error:
+        raise InvalidAnswerKey(
+            error.detail, problems=[p.as_dict() for p in error.problems], total_problems=error.total
+        ) from None
+
+
+def _refuse_the_practice_key(key_file: KeyFile) -> None:
+    """The practice key is committed, so anyone can read it: a class graded on it is graded on nothing
+    hidden. Refused when one key's rows (Id and target) are all among the other's."""
+    practice, key = default_answer_key(), key_file.key
+    if key.text_ids or key.metric.target == "labels":
+        return  # text Ids or class labels: not the practice key's shape
+    for small, large in ((key, practice), (practice, key)):
+        rows = large.rows_of(small.ids)
+        if (rows >= 0).all() and (large.targets[rows].astype(float) == small.targets.astype(float)).all():
+            raise InvalidAnswerKey(
+                "this key has the Ids and targets of the practice key that /submit scores, which is "
+                "public: make a separate split of Kaggle's file, e.g. `python split.py cs-training.csv "
+                "--seed 7 --out data/class` and create the challenge from it with "
+                "`flask challenges create --from-split data/class`",
+                problems=[],
+                total_problems=1,
+            )
+
+
+def _check_text(title: str, description: str | None) -> None:
+    if not title or not title.strip() or len(title) > MAX_TITLE_CHARS:
+        raise InvalidInput(f"title: a title has 1 to {MAX_TITLE_CHARS} characters")
+    if description is not None and len(description) > MAX_DESCRIPTION_CHARS:
+        raise InvalidInput(
+            f"description: at most {MAX_DESCRIPTION_CHARS:,} characters, not {len(description):,}"
+        )
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()

@@ -1,0 +1,90 @@
+"""A teacher's answer key: validated whole, every problem named, split reproducibly without Usage."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_diabetes, load_iris
+
+from scoring import AnswerKeyError, read_key_file, score_submission
+from scoring.key_file import MIN_PART_ROWS
+
+
+def key_text(ids, targets, usage=None, target="y") -> bytes:
+    header = ["Id", target] + (["Usage"] if usage is not None else [])
+    rows = [",".join(map(str, row)) for row in zip(ids, targets, *([usage] if usage is not None else []))]
+    return ("\n".join([",".join(header), *rows]) + "\n").encode()
+
+
+def test_a_key_with_every_kind_of_problem_lists_each_with_its_line():
+    targets = ["1.5"] * 30
+    targets[3], targets[7] = "abc", ""
+    ids = list(range(1, 31))
+    ids[5] = 2  # line 7 repeats the Id of line 3
+    with pytest.raises(AnswerKeyError) as refused:
+        read_key_file(key_text(ids, targets), "rmse")
+    found = {(p.line, p.column, p.message) for p in refused.value.problems}
+    assert (7, "Id", "Id '2' appears again (first on line 3)") in found
+    assert (5, "y", "'abc' is not a finite number") in found
+    assert (9, "y", "'' is not a finite number") in found
+    assert refused.value.total == 3
+
+
+def test_a_binary_metric_refuses_a_part_with_one_class_and_labels_other_than_0_and_1():
+    usage = ["Public"] * 20 + ["Private"] * 20
+    targets = [0] * 20 + [0, 1] * 10
+    with pytest.raises(AnswerKeyError, match="every Public row has the label 0"):
+        read_key_file(key_text(range(40), targets, usage), "roc_auc")
+    targets[0] = 2
+    with pytest.raises(AnswerKeyError, match="'2' is not a label 0 or 1"):
+        read_key_file(key_text(range(40), targets, usage), "log_loss")
+
+
+def test_usage_values_and_part_sizes_are_checked():
+    usage = ["Public"] * 35 + ["Secret"] + ["Private"] * (MIN_PART_ROWS - 2)
+    with pytest.raises(AnswerKeyError) as refused:
+        read_key_file(key_text(range(44), [1.0] * 44, usage), "mae")
+    messages = [p.message for p in refused.value.problems]
+    assert "Usage must be Public or Private, found 'Secret'" in messages
+    usage[35] = "Private"
+    with pytest.raises(AnswerKeyError, match=f"Private part has {MIN_PART_ROWS - 1} rows"):
+        read_key_file(key_text(range(44), [1.0] * 44, usage), "mae")
+
+
+def test_rmsle_refuses_negative_targets_and_an_unknown_metric_names_the_menu():
+    with pytest.raises(AnswerKeyError, match="negative; rmsle takes targets of 0 or more"):
+        read_key_file(key_text(range(40), [-1.0] + [1.0] * 39), "rmsle")
+    with pytest.raises(AnswerKeyError, match="unknown metric 'auc'.*roc_auc"):
+        read_key_file(key_text(range(40), [1.0] * 40), "auc")
+
+
+def test_without_usage_the_split_is_stratified_and_reproducible_from_the_seed():
+    iris = load_iris()
+    labels = iris.target_names[iris.target]
+    first = read_key_file(key_text(range(150), labels), "accuracy", public_fraction=0.4, seed=3)
+    again = read_key_file(key_text(range(150), labels), "accuracy", public_fraction=0.4, seed=3)
+    other = read_key_file(key_text(range(150), labels), "accuracy", public_fraction=0.4, seed=4)
+    assert np.array_equal(first.key.public, again.key.public) and first.stored == again.stored
+    assert not np.array_equal(first.key.public, other.key.public)
+    for code in range(3):  # 40 % of each class's 50 rows
+        assert first.key.public[first.key.targets == code].sum() == 20
+    # What is stored carries the split: read again, it is the same key.
+    stored = read_key_file(first.stored, "accuracy")
+    assert np.array_equal(stored.key.public, first.key.public)
+    assert stored.key.classes.tolist() == ["setosa", "versicolor", "virginica"]
+
+
+def test_text_ids_and_a_named_prediction_column_score_as_sklearn_does():
+    from sklearn.metrics import mean_squared_error
+
+    diabetes = load_diabetes()
+    ids = [f"patient-{i:03d}" for i in range(len(diabetes.target))]
+    key_file = read_key_file(key_text(ids, diabetes.target, target="progression"), "rmse",
+                             prediction_column="predicted")  # fmt: skip
+    key = key_file.key
+    assert key.text_ids and key.prediction_column == "predicted"
+    predictions = np.random.default_rng(0).normal(150, 50, len(ids))
+    rows = "\n".join(f"{i},{p!r}" for i, p in zip(ids[::-1], predictions[::-1].tolist()))
+    result = score_submission(f"Id,predicted\n{rows}\n".encode(), key)
+    public = key.public
+    expected = mean_squared_error(diabetes.target[public], predictions[public]) ** 0.5
+    assert abs(result.public_score - expected) <= 1e-9
+    assert result.metric == "rmse"
