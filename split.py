@@ -1,11 +1,15 @@
 """Split a GMSC training file into the challenge's training part, answer key and feature file.
 
-    python split.py [PATH] [--seed 42] [--test-size 0.2] [--public-share 0.3]
+    python split.py [PATH] [--seed 42] [--test-size 0.2] [--public-share 0.3] [--out DIR]
 
 PATH is Kaggle's cs-training.csv (or Kaggle's .zip of it); without it the
 GMSC_TRAIN setting is used, and without that a synthetic training file is
 generated from data/gmsc-calibration.json: that is how the committed sample
 is built. See data/README.md.
+
+For a class's own challenge, split Kaggle's file with a seed of your own into a folder:
+`python split.py cs-training.csv --seed 7 --out data/class` writes DIR/answer-key.csv,
+DIR/train.csv and DIR/test-features.csv, which `flask challenges create --from-split DIR` takes.
 """
 
 from __future__ import annotations
@@ -64,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
         help="calibration figures for the synthetic file (default: data/gmsc-calibration.json)",
     )
     parser.add_argument(
+        "--out",
+        type=Path,
+        help="write DIR/answer-key.csv, DIR/train.csv and DIR/test-features.csv instead (a class's challenge)",
+    )
+    parser.add_argument(
         "--answer-key", type=Path, default=ROOT / "test2.csv", help="answer key to write (default: test2.csv)"
     )
     parser.add_argument(
@@ -104,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.synthetic and args.path:
         parser.error("give PATH or --synthetic, not both")
+    if args.out is not None:  # the names `flask challenges create --from-split` reads
+        args.answer_key, args.train_out = args.out / "answer-key.csv", args.out / "train.csv"
+        args.features_out = args.out / "test-features.csv"
     try:
         frame, real = _training_frame(args)
     except (OSError, splitting.DataFileError) as exc:
@@ -124,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.features_out, "feature file"),
     ):
         print(f"wrote {path} ({what}, {path.stat().st_size:,} bytes)")
-    if real:
+    if real and args.out is None:
         print(
             f"note: {args.answer_key} now holds Kaggle's rows: never commit it (`python split.py --synthetic` restores the sample)"
         )

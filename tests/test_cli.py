@@ -90,3 +90,25 @@ def test_roster_import_refuses_an_existing_out_file_before_creating_anyone(runne
         runner, "roster", "import", str(roster), "--tenant", "stats-101", "--out", str(tmp_path / "new.csv")
     )
     assert retry.exit_code == 0, retry.output  # nobody was created by the refused run
+
+
+def test_challenges_create_from_a_key_file_and_list_them(runner, tmp_path):
+    invoke(runner, "tenants", "create", "stats-101")
+    key = tmp_path / "key.csv"
+    key.write_text("Id,y\n" + "".join(f"{i},{i % 7}.5\n" for i in range(60)))
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Read me\n")
+    made = invoke(runner, "challenges", "create", "regress", "--tenant", "stats-101", "--metric", "mae",
+                  "--answer-key", str(key), "--file", str(notes), "--title", "Regression")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "stats-101/regress" in made.output and "mae, 18 Public and 42 Private rows, 1 file(s)" in made.output
+    listed = invoke(runner, "challenges", "list", "--tenant", "stats-101").output.splitlines()
+    assert [line.split("\t")[0] for line in listed] == ["stats-101/gmsc", "stats-101/regress"]
+    assert "practice" in listed[0] and "open" in listed[1]
+    again = invoke(runner, "challenges", "create", "regress", "--tenant", "stats-101", "--metric", "mae",
+                   "--answer-key", str(key))  # fmt: skip
+    assert again.exit_code == 1 and "has a challenge 'regress' already" in again.output
+    key.write_text("Id,y\n1,x\n")
+    bad = invoke(runner, "challenges", "create", "broken", "--tenant", "stats-101", "--metric", "mae",
+                 "--answer-key", str(key))  # fmt: skip
+    assert bad.exit_code == 1 and "'x' is not a finite number" in bad.output

@@ -18,10 +18,17 @@ def fail_cleanly(function):
         try:
             return function(*args, **kwargs)
         except ServiceError as exc:
-            raise click.ClickException(exc.detail) from None
+            listed = [_problem_line(p) for p in exc.extra.get("problems") or ()]
+            raise click.ClickException("\n".join([exc.detail, *listed])) from None
 
     run.__name__, run.__doc__ = function.__name__, function.__doc__
     return run
+
+
+def _problem_line(problem: dict) -> str:
+    where = ", ".join(part for part in (f"line {problem['line']}" if problem.get("line") else "",
+                                        f"column {problem['column']}" if problem.get("column") else "") if part)  # fmt: skip
+    return f"  {where}: {problem['message']}" if where else f"  {problem['message']}"
 
 
 def read_password_from_stdin() -> str:
