@@ -1,11 +1,14 @@
 """How fast is scoring? Prints the scoring core against a floor measured in the same run.
 
-    python bench/submit.py [--repeats 7] [--requests 200] [--attack-repeats 3]
+    python bench/submit.py [--repeats 5] [--requests 200] [--attack-repeats 3] [--metrics roc_auc,rmse]
 
-For each size, the core (`score_submission`: parse, validate, three AUCs) is timed on the
-same bytes as the floor: `pandas.read_csv` of the bytes plus `numpy.argsort` of the
-probabilities, the least any CSV-reading, rank-based scorer must do. Then `flask run`
-is started on a free local port and `/submit` is timed over sequential HTTP requests.
+For each metric of the menu, size and kind of Id (whole numbers, text), the core
+(`score_submission`: parse, validate, the metric on all, Public and Private rows) is timed on the
+same bytes as the floor: `pandas.read_csv` of the bytes plus the metric's own minimal NumPy work on
+the predictions (a sort for a ranking metric, one vectorised pass for the others, already aligned
+with their targets), the least any CSV-reading scorer must do. Then `flask run` is started on a
+free local port and `/submit` is timed over sequential HTTP requests, against an app that only
+receives the same upload plus the floor.
 
 Last, bad files up to the upload limit are sent to `/submit` (the practice key): each must be
 answered 422 in at most 3 times its floor, the time to receive the same bytes on an app that
@@ -34,7 +37,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scoring import AnswerKey, score_submission  # noqa: E402
+from scoring import METRICS, AnswerKey, metric_named, score_submission  # noqa: E402
 
 SIZES = (30_000, 101_503, 1_000_000)  # a test2 split, Kaggle's cs-test.csv, a stress size
 
@@ -69,14 +72,75 @@ def floor(data: bytes) -> None:
     np.argsort(frame["Probability"].to_numpy())
 
 
-def bench_core(repeats: int) -> None:
-    print(f"{'rows':>10} {'bytes':>12} {'core ms':>9} {'floor ms':>9} {'ratio':>6}")
-    for rows in SIZES:
-        key, data, _ = make_case(rows)
-        score_submission(data, key)  # warm caches and check the case is valid
-        core = median_seconds(lambda data=data, key=key: score_submission(data, key), repeats)
-        base = median_seconds(lambda data=data: floor(data), repeats)
-        print(f"{rows:>10,} {len(data):>12,} {core * 1e3:>9.1f} {base * 1e3:>9.1f} {core / base:>6.2f}")
+CLASSES = np.array(["setosa", "versicolor", "virginica", "other"], dtype=object)
+
+
+def metric_case(metric: str, rows: int, text_ids: bool, seed: int = 0):
+    """A key for `metric` of `rows` Ids, a shuffled valid submission for it, and its targets in the
+    submission's order (what the floor's minimal work compares against)."""
+    kind = metric_named(metric)
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"u{i:07d}" for i in range(rows)], dtype=object) if text_ids else np.arange(1, rows + 1)
+    public = rng.random(rows) < 0.3
+    order = rng.permutation(rows)
+    if kind.target == "binary":
+        targets = (rng.random(rows) < 0.067).astype(np.int8)
+        predictions = np.clip(targets[order] * 0.3 + rng.normal(0.3, 0.2, rows), 0, 1)
+        key = AnswerKey.from_arrays(ids, targets, public, metric, "Probability")
+    elif kind.target == "labels":
+        targets = rng.integers(0, len(CLASSES), rows)
+        guessed = np.where(rng.random(rows) < 0.7, targets[order], rng.integers(0, len(CLASSES), rows))
+        predictions = CLASSES[guessed]
+        key = AnswerKey.from_arrays(ids, targets, public, metric, "Probability", classes=CLASSES)
+    else:
+        targets = rng.gamma(2.0, 50.0, rows)
+        predictions = np.maximum(targets[order] + rng.normal(0, 20, rows), 0)
+        key = AnswerKey.from_arrays(ids, targets, public, metric, "Probability")
+    buffer = io.StringIO()
+    pd.DataFrame({"Id": ids[order], "Probability": predictions}).to_csv(buffer, index=False)
+    in_order = CLASSES[targets[order]] if kind.target == "labels" else targets[order]
+    return key, buffer.getvalue().encode(), in_order
+
+
+def metric_floor(metric: str, data: bytes, in_order: np.ndarray) -> None:
+    predictions = pd.read_csv(io.BytesIO(data))["Probability"].to_numpy()
+    kind = metric_named(metric)
+    if metric in ("roc_auc", "average_precision"):
+        np.argsort(predictions)
+    elif kind.target == "labels":
+        np.mean(predictions == in_order)
+    else:
+        error = predictions - in_order
+        np.dot(error, error)
+
+
+def bench_core(repeats: int, metrics: list[str]) -> bool:
+    """Each metric at each size, whole-number and text Ids; True if every ratio is within 1.5."""
+    print(f"{'metric':>18} {'ids':>5} {'rows':>10} {'bytes':>12} {'core ms':>9} {'floor ms':>9} {'ratio':>6}")
+    worst = 0.0
+    for text_ids in (False, True):
+        for rows in SIZES:
+            cases = {}
+            for metric in metrics:
+                kind = metric_named(metric).target
+                if kind not in cases:  # one file per kind of prediction, shared by its metrics
+                    cases[kind] = metric_case(metric, rows, text_ids)
+                _, data, in_order = cases[kind]
+                key = _key_for(metric, cases[kind][0])
+                score_submission(data, key)  # warm caches and check the case is valid
+                core = median_seconds(lambda data=data, key=key: score_submission(data, key), repeats)
+                base = median_seconds(lambda m=metric, d=data, t=in_order: metric_floor(m, d, t), repeats)
+                worst = max(worst, core / base)
+                print(f"{metric:>18} {'text' if text_ids else 'int':>5} {rows:>10,} {len(data):>12,}"
+                      f" {core * 1e3:>9.1f} {base * 1e3:>9.1f} {core / base:>6.2f}")  # fmt: skip
+    print(f"worst ratio {worst:.2f}: every metric within 1.5x its floor:", "yes" if worst <= 1.5 else "NO")
+    return worst <= 1.5
+
+
+def _key_for(metric: str, key: AnswerKey) -> AnswerKey:
+    """The same key rows, scored by `metric` (metrics of one kind share a file)."""
+    return AnswerKey.from_arrays(key.ids, key.targets, key.public, metric, key.prediction_column,
+                                 classes=key.classes)  # fmt: skip
 
 
 def free_port() -> int:
@@ -86,47 +150,46 @@ def free_port() -> int:
 
 
 def bench_http(count: int, rows: int) -> None:
+    """`/submit` (the practice challenge: ROC AUC) against an app that only receives the same upload,
+    plus the floor: both under `flask run`, timed over sequential requests in the same run."""
     key, data, key_csv = make_case(rows)
     with tempfile.TemporaryDirectory() as folder:
-        key_path = Path(folder) / "answer-key.csv"
-        key_path.write_text(key_csv)
-        port = free_port()
-        env = {
-            **os.environ,
-            "FLASK_APP": "api.py",
-            "ANSWER_KEY_PATH": str(key_path),
-            "SUBMIT_RATE_LIMIT": "100000 per minute",
-        }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "flask", "run", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            session = requests.Session()
-            for _ in range(300):
-                try:
-                    session.get(f"{url}/health", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.1)
-            session.post(f"{url}/submit", files={"file": ("p.csv", data)}).raise_for_status()  # warm-up
-            latencies = []
+        folder = Path(folder)
+        (folder / "answer-key.csv").write_text(key_csv)
+        (folder / "receive.py").write_text(RECEIVE_APP)
+        env = {**os.environ, "ANSWER_KEY_PATH": str(folder / "answer-key.csv"),
+               "SUBMIT_RATE_LIMIT": "100000 per minute", "INSTANCE_PATH": str(folder / "instance")}  # fmt: skip
+        port, receive_port = free_port(), free_port()
+        flask = [sys.executable, "-m", "flask"]
+        service = start_server([*flask, "--app", "api.py", "run", "--port", str(port)], ROOT, env,
+                               f"http://127.0.0.1:{port}/health")  # fmt: skip
+        receiver = start_server([*flask, "--app", "receive.py", "run", "--port", str(receive_port)], folder, env,
+                                f"http://127.0.0.1:{receive_port}/")  # fmt: skip
+        session = requests.Session()
+
+        def latencies(url: str) -> list[float]:
+            session.post(url, files={"file": ("p.csv", data)}).raise_for_status()  # warm-up
+            times = []
             for _ in range(count):
                 start = time.perf_counter()
-                response = session.post(f"{url}/submit", files={"file": ("p.csv", data)})
-                latencies.append(time.perf_counter() - start)
-                response.raise_for_status()
+                session.post(url, files={"file": ("p.csv", data)}).raise_for_status()
+                times.append(time.perf_counter() - start)
+            return times
+
+        try:
+            submit = latencies(f"http://127.0.0.1:{port}/submit")
+            receive = latencies(f"http://127.0.0.1:{receive_port}/receive")
         finally:
-            server.terminate()
-            server.wait()
-    core = median_seconds(lambda: score_submission(data, key), 7)
-    p50, p99 = np.percentile(latencies, [50, 99]) * 1e3
+            for server in (service, receiver):
+                server.terminate()
+                server.wait()
+    base = median_seconds(lambda: floor(data), 7)
+    p50, p99 = np.percentile(submit, [50, 99]) * 1e3
+    bound = (statistics.median(receive) + base) * 1e3
     print(f"/submit over HTTP (flask run), {count} sequential requests of {rows:,} rows:")
-    print(f"  p50 {p50:.1f} ms   p99 {p99:.1f} ms   (in-process core on the same file: {core * 1e3:.1f} ms)")
+    print(
+        f"  p50 {p50:.1f} ms   p99 {p99:.1f} ms   receive-only p50 + floor {bound:.1f} ms   ratio {p50 / bound:.2f}"
+    )
 
 
 LIMIT = 32 * 1024 * 1024  # the service's default upload limit
@@ -281,12 +344,13 @@ def bench_attacks(repeats: int) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help="timed runs per size (median kept)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per size (median kept)")
+    parser.add_argument("--metrics", default=",".join(METRICS), help="metrics to time, comma-separated")
     parser.add_argument("--requests", type=int, default=200, help="sequential HTTP requests")
     parser.add_argument("--http-rows", type=int, default=30_000, help="rows of the HTTP test file")
     parser.add_argument("--attack-repeats", type=int, default=3, help="timed runs per bad file (best kept)")
     args = parser.parse_args()
-    bench_core(args.repeats)
+    bench_core(args.repeats, args.metrics.split(","))
     bench_http(args.requests, args.http_rows)
     bench_attacks(args.attack_repeats)
 

@@ -20,7 +20,7 @@ import pandas as pd
 from .answer_key import ID_COLUMN, AnswerKey
 from .errors import NotTextError, Problem, ProblemCollector, SubmissionError, shown
 from .scan import Scanner
-from .strict import Submission, is_permutation, parse_strict
+from .strict import Submission, is_permutation, parse_strict, plain_rows
 from .text_cells import read_text_cells
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -60,10 +60,9 @@ def parse_submission(data: bytes, key: AnswerKey) -> Submission:
 
 
 def _numeric_rows(data: bytes, rows_start: int, rows_end: int, key: AnswerKey) -> Submission:
-    if data.count(b"\n", rows_start, rows_end) + 1 == len(key):  # else pandas would read in vain
-        fast = _parse_fast(data[rows_start:rows_end], key)
-        if fast is not None:
-            return fast
+    fast = _parse_fast(data[rows_start:rows_end], key)
+    if fast is not None:
+        return fast
     collector = ProblemCollector()
     Scanner(data, key, collector).run(rows_start, rows_end)
     collector.raise_if_any()
@@ -170,14 +169,7 @@ def _header_name(data: bytes, start: int, end: int) -> str:
 
 def _parse_fast(rows: bytes, key: AnswerKey) -> Submission | None:
     """The common case in vectorised code; None means "read it strictly instead"."""
-    if rows.count(b"\n") + 1 != len(key):  # pandas makes a row of every line
-        return None
-    if b'"' in rows:  # quoting is legal CSV but needs the strict reader to check fields
-        return None
-    if rows.count(b"\r") != rows.count(b"\r\n"):  # pandas ends a row at a lone CR; csv refuses it
-        return None
-    # Every row holds exactly one comma; pandas would silently drop extra fields.
-    if rows.count(b",") != rows.count(b"\n") + 1:
+    if not plain_rows(rows, len(key)):  # quoting, lone CRs, extra fields: the scanner and the reference
         return None
     try:
         with np.errstate(invalid="ignore"):  # an empty Id cell: the strict reader says so

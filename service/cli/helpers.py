@@ -18,7 +18,8 @@ def fail_cleanly(function):
         try:
             return function(*args, **kwargs)
         except ServiceError as exc:
-            listed = [_problem_line(p) for p in exc.extra.get("problems") or ()]
+            # Listed problems of a file (line, column, message); the detail names only the first.
+            listed = [_problem_line(p) for p in exc.extra.get("problems") or () if isinstance(p, dict)]
             raise click.ClickException("\n".join([exc.detail, *listed])) from None
 
     run.__name__, run.__doc__ = function.__name__, function.__doc__
