@@ -86,6 +86,8 @@ def stratified_public(targets: np.ndarray, fraction: float, seed: int) -> np.nda
     """Public rows: `fraction` of each class (of each tenth of a numeric target), chosen by `seed`."""
     if not 0 < fraction < 1:
         raise AnswerKeyError(f"public_fraction must be between 0 and 1 (exclusive), not {fraction}")
+    if not 0 <= seed < 2**32:
+        raise AnswerKeyError(f"the seed must be a whole number from 0 to {2**32 - 1}, not {seed}")
     if targets.dtype.kind == "f":  # a numeric target: strata by decile
         edges = np.quantile(targets, np.linspace(0, 1, 11)[1:-1])
         strata = np.searchsorted(edges, targets, side="right")

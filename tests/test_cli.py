@@ -101,7 +101,9 @@ def test_challenges_create_from_a_key_file_and_list_them(runner, tmp_path):
     made = invoke(runner, "challenges", "create", "regress", "--tenant", "stats-101", "--metric", "mae",
                   "--answer-key", str(key), "--file", str(notes), "--title", "Regression")  # fmt: skip
     assert made.exit_code == 0, made.output
-    assert "stats-101/regress" in made.output and "mae, 18 Public and 42 Private rows, 1 file(s)" in made.output
+    assert (
+        "stats-101/regress" in made.output and "mae, 18 Public and 42 Private rows, 1 file(s)" in made.output
+    )
     listed = invoke(runner, "challenges", "list", "--tenant", "stats-101").output.splitlines()
     assert [line.split("\t")[0] for line in listed] == ["stats-101/gmsc", "stats-101/regress"]
     assert "practice" in listed[0] and "open" in listed[1]

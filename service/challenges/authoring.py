@@ -7,6 +7,8 @@ meaning, so a new key is a new challenge.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +19,7 @@ from service.accounts.users import SLUG
 from service.challenges.answer_keys import answer_key_of, default_answer_key
 from service.challenges.files import add_files
 from service.challenges.reveal import as_stored_utc, set_deadline, set_revealed
-from service.errors import Conflict, InvalidAnswerKey, InvalidInput
+from service.errors import Conflict, InvalidAnswerKey, InvalidInput, ServiceError
 from service.extensions import db
 from service.store.models import AnswerKeyFile, Challenge, Tenant
 from service.store.tenancy import of_tenant
@@ -73,8 +75,9 @@ def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
         prediction_column=key_file.key.prediction_column, deadline=as_stored_utc(draft.deadline),
         daily_quota=draft.daily_quota,
     )  # fmt: skip
-    db.session.add(challenge)
-    add_files(challenge, draft.files)
+    with _all_or_nothing():
+        db.session.add(challenge)
+        add_files(challenge, draft.files)
     db.session.commit()
     return challenge
 
@@ -86,23 +89,34 @@ def edit_challenge(challenge: Challenge, changes: dict, files: tuple[Upload, ...
     if frozen:
         raise Conflict(f"{', '.join(sorted(frozen))} cannot change: make a new challenge for a new key")
     _check_text(changes.get("title", challenge.title), changes.get("description"))
-    for name in ("title", "daily_quota", "closed"):
-        if name in changes:
-            setattr(challenge, name, changes[name])
-    if "description" in changes:
-        challenge.description = changes["description"] or None
     removed = set(changes.get("remove_files") or ())
     unknown = removed - {f.name for f in challenge.files}
     if unknown:
         raise InvalidInput(f"remove_files: the challenge has no file {sorted(unknown)[0]!r}")
-    challenge.files = [f for f in challenge.files if f.name not in removed]
-    add_files(challenge, files)
+    with _all_or_nothing():
+        for name in ("title", "daily_quota", "closed"):
+            if name in changes:
+                setattr(challenge, name, changes[name])
+        if "description" in changes:
+            challenge.description = changes["description"] or None
+        challenge.files = [f for f in challenge.files if f.name not in removed]
+        add_files(challenge, files)
     db.session.commit()
     if "deadline" in changes:
         set_deadline(challenge, changes["deadline"])
     if "private_revealed" in changes:
         set_revealed(challenge, changes["private_revealed"])
     return challenge
+
+
+@contextmanager
+def _all_or_nothing() -> Iterator[None]:
+    """A refusal part-way leaves nothing pending in the session for a later commit to write."""
+    try:
+        yield
+    except ServiceError:
+        db.session.rollback()
+        raise
 
 
 def part_rows(challenge: Challenge) -> dict[str, int]:

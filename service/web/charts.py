@@ -11,7 +11,7 @@ from datetime import datetime
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40  # margins for the axis labels
-NICE_STEPS = (0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25)
+NICE_STEPS = (1, 2, 2.5, 5)  # each times a power of ten: 0.025, 0.5, 10, 250...
 
 
 def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) -> dict | None:
@@ -61,19 +61,39 @@ def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) 
 
 
 def _y_range(low: float, high: float) -> tuple[float, float, float]:
-    """Axis limits on round values around [low, high], with about five ticks."""
-    spread = max(high - low, 0.02) * 1.2  # a margin above and below the extreme points
-    step = next((s for s in NICE_STEPS if spread / s <= 5), 0.25)
+    """Axis limits on round values around [low, high], with about five ticks.
+
+    Scores that all lie in [0, 1] (AUC, accuracy...) keep the axis within it; others (an RMSE of 54.3,
+    an R² below zero) get steps of the same shapes scaled by a power of ten, and an axis that goes
+    below zero only if a score does.
+    """
+    unit = 0.0 <= low and high <= 1.0
+    # A margin above and below the extreme points; one point alone gets a span in its own scale.
+    spread = max(high - low, 0.02 * (1.0 if unit else max(1.0, abs(low), abs(high)))) * 1.2
+    step = _nice_step(spread / 5)
     middle = (low + high) / 2
-    bottom = max(0.0, math.floor((middle - spread / 2) / step) * step)
-    top = min(1.0, math.ceil((middle + spread / 2) / step) * step)
-    if top <= bottom:
-        bottom, top = max(0.0, top - step), min(1.0, bottom + step)
-    return round(bottom, 6), round(top, 6), step
+    bottom = math.floor((middle - spread / 2) / step) * step
+    top = math.ceil((middle + spread / 2) / step) * step
+    if low >= 0.0:
+        bottom = max(0.0, bottom)
+    if unit:
+        top = min(1.0, top)
+        if top <= bottom:
+            bottom, top = max(0.0, top - step), min(1.0, bottom + step)
+    return round(bottom, 9), round(top, 9), step
+
+
+def _nice_step(least: float) -> float:
+    """The smallest of NICE_STEPS times a power of ten that is at least `least`."""
+    power = 10.0 ** math.floor(math.log10(least))
+    return next(
+        float(f"{m * scale:.6g}") for scale in (power, power * 10) for m in NICE_STEPS if m * scale >= least
+    )
 
 
 def _decimals(step: float) -> int:
-    return max(1, -math.floor(math.log10(step) + 1e-9))
+    """Digits after the point that label every multiple of `step` exactly: 2 for 0.25, 0 for 10."""
+    return next(d for d in range(10) if abs(round(step, d) - step) < 1e-9 * max(1.0, step))
 
 
 def _x_ticks(entries, x) -> list[tuple[float, str]]:

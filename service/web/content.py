@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from sqlalchemy import func, select
 
+from scoring import metric_named
+from service.challenges.authoring import part_rows
 from service.challenges.lookup import visible_challenges
 from service.extensions import db
 from service.grading.submissions import visible_submissions
@@ -13,10 +17,32 @@ from service.store.tenancy import in_tenant, of_tenant
 from service.web.charts import score_chart
 
 SHOWN_SUBMISSIONS = 200
+# CommonMark with raw HTML off: tags in a description are shown as text, and javascript:, vbscript:
+# and file: links are not made links. Images from other sites are blocked by the pages' policy.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 def my_challenges(user: User) -> list[Challenge]:
     return visible_challenges(user)
+
+
+def class_challenges(tenant: Tenant) -> list[Challenge]:
+    return list(db.session.scalars(of_tenant(Challenge, tenant).order_by(Challenge.id)))
+
+
+def markdown_html(text: str | None) -> Markup:
+    """A teacher's Markdown as HTML that carries no markup of their own."""
+    return Markup(_MARKDOWN.render(text or ""))  # the renderer has escaped every raw tag
+
+
+def challenge_facts(challenge: Challenge, user: User) -> dict:
+    """What a challenge's page shows: its metric and rows per part; `staff` adds the teacher's notes."""
+    return {
+        "challenge": challenge,
+        "metric": metric_named(challenge.metric),
+        "rows": part_rows(challenge),
+        "staff": user.role is not Role.STUDENT,
+    }
 
 
 def my_submissions_page(user: User, challenge: Challenge) -> dict:
@@ -34,6 +60,7 @@ def my_submissions_page(user: User, challenge: Challenge) -> dict:
     )
     return {
         "challenge": challenge,
+        "metric": metric_named(challenge.metric),
         "submissions": submissions,
         "show_private": show_private,
         "chart": chart,
@@ -56,10 +83,9 @@ def class_summary(tenant: Tenant) -> dict:
     submissions = db.session.scalar(
         select(func.count()).select_from(Submission).where(in_tenant(Submission, tenant.id))
     )
-    challenges = db.session.scalars(of_tenant(Challenge, tenant).order_by(Challenge.id))
     return {
         "tenant": tenant,
         "students": students,
         "submissions": submissions,
-        "challenges": list(challenges),
+        "challenges": class_challenges(tenant),
     }

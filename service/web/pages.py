@@ -1,4 +1,7 @@
-"""The pages: sign-in, upload and job status, my submissions, leaderboard, the teacher's page."""
+"""The pages: sign-in, challenges, upload and job status, my submissions, leaderboard.
+
+The teacher's page and its forms are in `teacher_pages.py`, on the same blueprint.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +11,24 @@ from datetime import datetime
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_jwt_extended import current_user, get_jwt, set_access_cookies, unset_jwt_cookies
 from flask_limiter.util import get_remote_address
+from markupsafe import Markup
 
+from scoring import Metric, metric_named
 from service.accounts.revocation import revoke
 from service.accounts.sign_in import sign_in
-from service.challenges.lookup import challenge_for, challenge_of
-from service.challenges.reveal import set_deadline, set_revealed
-from service.errors import InvalidInput, ServiceError
+from service.challenges.lookup import challenge_for, challenge_of, visible_challenge
+from service.errors import ServiceError
 from service.extensions import limiter
 from service.grading.submissions import get_visible_submission
 from service.http.rate_limits import setting
 from service.results.finals import select_finals
 from service.results.leaderboard import leaderboard
 from service.store.models import MAX_ID, Challenge, Role
-from service.store.tenancy import get_scoped_or_404, target_tenant
+from service.store.tenancy import target_tenant
 from service.web.content import (
-    class_summary,
+    challenge_facts,
+    class_challenges,
+    markdown_html,
     my_challenges,
     my_submissions_page,
     private_score_shown,
@@ -56,12 +62,13 @@ def _security_headers(response):
 def _page_context() -> dict:
     user = g.get("web_user")
     nav = [
+        ("web.challenge_list", "Challenges"),
         ("web.upload", "Upload"),
         ("web.submissions", "My submissions"),
         ("web.leaderboard_page", "Leaderboard"),
     ]
     if user is not None and user.role is Role.ADMIN:
-        nav = [("web.leaderboard_page", "Leaderboard")]
+        nav = [("web.challenge_list", "Challenges"), ("web.leaderboard_page", "Leaderboard")]
     if user is not None and user.role in STAFF:
         nav.append(("web.teacher", "Class"))
     return {"user": user, "csrf_token": g.get("web_csrf_token"), "nav": nav}
@@ -75,6 +82,29 @@ def _score(value: float | None) -> str:
 @bp.app_template_filter("utc")
 def _utc(value: datetime | None) -> str:
     return "—" if value is None else f"{value:%Y-%m-%d %H:%M:%S} UTC"
+
+
+@bp.app_template_filter("metric")
+def _metric(challenge: Challenge) -> Metric:
+    return metric_named(challenge.metric)
+
+
+@bp.app_template_filter("header")
+def _header(challenge: Challenge) -> str:
+    """The header line a submission to the challenge starts with."""
+    return f"Id,{challenge.prediction_column or 'Probability'}"
+
+
+@bp.app_template_filter("markdown")
+def _markdown(text: str | None) -> Markup:
+    return markdown_html(text)
+
+
+@bp.app_template_filter("size")
+def _size(size_bytes: int) -> str:
+    if size_bytes < 1000:
+        return f"{size_bytes} bytes"
+    return f"{size_bytes / 1000:.1f} kB" if size_bytes < 1_000_000 else f"{size_bytes / 1_000_000:.1f} MB"
 
 
 @bp.get("/")
@@ -133,10 +163,29 @@ def signout():
     return response
 
 
+@bp.get("/challenges")
+@page()
+def challenge_list():
+    return render_template("web/challenges.html", challenges=my_challenges(current_user))
+
+
+@bp.get("/challenges/<int:challenge_id>")
+@page()
+def challenge_page(challenge_id: int):
+    shown = visible_challenge(current_user, challenge_id)  # another class's: not found
+    operator_tenant = shown.tenant.slug if current_user.role is Role.ADMIN else None
+    return render_template(
+        "web/challenge.html", operator_tenant=operator_tenant, **challenge_facts(shown, current_user)
+    )
+
+
 @bp.get("/upload")
 @page()
 def upload():
-    return render_template("web/upload.html", challenges=my_challenges(current_user))
+    challenges = my_challenges(current_user)
+    chosen = request.args.get("challenge") or None
+    chosen = next((c for c in challenges if c.slug == chosen), challenges[0] if challenges else None)
+    return render_template("web/upload.html", challenges=challenges, chosen=chosen)
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -144,8 +193,9 @@ def upload():
 def job(job_id: int):
     submission = get_visible_submission(job_id, current_user)
     return render_template(
-        "web/job.html", job=submission, private_score=private_score_shown(submission, current_user)
-    )
+        "web/job.html", job=submission, metric=metric_named(submission.challenge.metric),
+        private_score=private_score_shown(submission, current_user),
+    )  # fmt: skip
 
 
 @bp.get("/submissions")
@@ -181,43 +231,11 @@ def leaderboard_page():
         return render_template("web/pick_class.html", tenants=tenants(), target="web.leaderboard_page")
     tenant = target_tenant(current_user, request.args.get("tenant") or None)
     challenge = challenge_of(tenant, request.args.get("challenge") or None)
+    operator_tenant = tenant.slug if current_user.role is Role.ADMIN else None
     return render_template(
-        "web/leaderboard.html", board=leaderboard(challenge, current_user), tenant=tenant, challenge=challenge
-    )
-
-
-@bp.get("/teacher")
-@page(*STAFF)
-def teacher():
-    if current_user.role is Role.ADMIN and not request.args.get("tenant"):
-        return render_template("web/pick_class.html", tenants=tenants(), target="web.teacher")
-    summary = class_summary(target_tenant(current_user, request.args.get("tenant") or None))
-    operator_tenant = summary["tenant"].slug if current_user.role is Role.ADMIN else None
-    return render_template("web/teacher.html", operator_tenant=operator_tenant, **summary)
-
-
-@bp.post("/teacher/challenges/<int:challenge_id>")
-@page(*STAFF)
-def challenge_settings(challenge_id: int):
-    challenge = get_scoped_or_404(Challenge, challenge_id, current_user)
-    action = request.form.get("action")
-    if action in ("reveal", "hide"):
-        set_revealed(challenge, action == "reveal")
-    elif action == "deadline":
-        set_deadline(challenge, _deadline_from_form(request.form.get("deadline", "")))
-    elif action == "clear-deadline":
-        set_deadline(challenge, None)
-    else:
-        raise InvalidInput(f"unknown action {action!r}")
-    operator_tenant = challenge.tenant.slug if current_user.role is Role.ADMIN else None
-    return redirect(url_for("web.teacher", tenant=operator_tenant, _anchor=f"challenge-{challenge.id}"))
+        "web/leaderboard.html", board=leaderboard(challenge, current_user), tenant=tenant, challenge=challenge,
+        challenges=class_challenges(tenant), operator_tenant=operator_tenant,
+    )  # fmt: skip
 
 
 JOB_ID = re.compile(r"[0-9]{1,10}")  # ASCII digits; no more than MAX_ID is checked where it is read
-
-
-def _deadline_from_form(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)  # <input type="datetime-local">, read as UTC
-    except ValueError:
-        raise InvalidInput("give the deadline as a date and time, e.g. 2025-06-30 23:59 (UTC)") from None

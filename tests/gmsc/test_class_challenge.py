@@ -25,7 +25,9 @@ def test_a_separate_split_becomes_a_class_challenge_that_grades_the_baseline(
 
     make_user("teacher", "teacher", "credit-101")
     make_user("ann", "student", "credit-101")
-    made = runner.invoke(args=["challenges", "create", "credit", "--tenant", "credit-101", "--from-split", str(folder)])
+    made = runner.invoke(
+        args=["challenges", "create", "credit", "--tenant", "credit-101", "--from-split", str(folder)]
+    )
     assert made.exit_code == 0, made.output
     assert "roc_auc, 9,000 Public and 21,000 Private rows, 2 file(s)" in made.output
 

@@ -1,4 +1,5 @@
-"""The real pages in headless Chromium: sign in, upload, watch the job, chart, ROC curve, leaderboard.
+"""The real pages in headless Chromium: sign in, upload, watch the job, chart, ROC curve, leaderboard,
+and a teacher's own challenge from the form to a student's download.
 
 Screenshots go to test-artifacts/web/. Everything is done with the keyboard where a
 person could: typing, Tab and Enter (a file is picked through the file input).
@@ -11,6 +12,7 @@ import pytest
 from scoring import load_answer_key, score_submission
 from tests.routes.scored import add_scored
 from tests.web.conftest import PROJECT, WEB_PASSWORD, screenshot
+from tests.web.test_challenge_pages import TRAIN, diabetes_key
 
 PREDICTIONS = PROJECT / "test2-predictions.csv"
 
@@ -174,7 +176,7 @@ def test_every_control_is_reached_with_tab_and_shows_its_focus(fresh_browser, li
     sign_in(driver, tools, live_server, "web-a-bob")
     driver.get(f"{live_server}/web/upload")  # focus starts at the top of the page
     reached = []
-    for _ in range(8):
+    for _ in range(10):  # every control of the page, the last one included
         keys(driver, tools, Keys.TAB)
         element = driver.switch_to.active_element
         assert element.tag_name != "body", f"focus left the page after {reached}"
@@ -183,12 +185,77 @@ def test_every_control_is_reached_with_tab_and_shows_its_focus(fresh_browser, li
     names = [name for name, _ in reached]
     for expected in (
         "Skip to content",
+        "Challenges",
         "Upload",
         "My submissions",
         "Leaderboard",
         "Sign out",
+        "challenge-link",
         "file",
         "upload-button",
     ):
         assert expected in names, names
     assert all(outline == "solid" for _, outline in reached), reached
+
+
+def test_a_teacher_makes_a_challenge_and_a_student_downloads_its_training_file(
+    fresh_browser, live_server, webdriver_tools, seeded_app, tmp_path
+):
+    from selenium.webdriver.support.ui import Select
+
+    import service.accounts.users as accounts
+    from service.store.models import Role
+
+    driver, tools = fresh_browser, webdriver_tools
+    _, By, _, _ = tools
+    with seeded_app.app_context():  # a class of its own: the other tests' classes keep one challenge
+        tenant = accounts.create_tenant("web-c")
+        accounts.create_user("web-c-teacher", WEB_PASSWORD, tenant, Role.TEACHER)
+        accounts.create_user("web-c-ann", WEB_PASSWORD, tenant, Role.STUDENT)
+    key, train = tmp_path / "diabetes-key.csv", tmp_path / "train.csv"
+    key.write_bytes(diabetes_key())
+    train.write_bytes(TRAIN)
+
+    sign_in(driver, tools, live_server, "web-c-teacher")
+    driver.get(f"{live_server}/web/teacher")
+    driver.find_element(By.ID, "new-slug").send_keys("diabetes")
+    driver.find_element(By.ID, "new-title").send_keys("Diabetes progression")
+    driver.find_element(By.ID, "new-description").send_keys("Predict the **progression**.\n\nRMSE decides.")
+    Select(driver.find_element(By.ID, "new-metric")).select_by_value("rmse")
+    driver.find_element(By.ID, "new-answer-key").send_keys(str(key))
+    driver.find_element(By.ID, "new-files").send_keys(str(train))
+    driver.find_element(By.ID, "create-challenge").click()
+    wait(driver, tools, lambda d: "#challenge-" in d.current_url)
+    challenge_id = driver.current_url.rsplit("-", 1)[1]
+    card = driver.find_element(By.ID, f"challenge-{challenge_id}").text
+    assert "Diabetes progression" in card and "RMSE, lower is better" in card and "train.csv" in card
+    screenshot(driver, "7-challenge-created")
+    sign_out(driver, tools)
+
+    sign_in(driver, tools, live_server, "web-c-ann")
+    driver.find_element(By.LINK_TEXT, "Challenges").click()
+    wait(driver, tools, lambda d: d.current_url.endswith("/web/challenges"))
+    driver.find_element(By.LINK_TEXT, "Diabetes progression").click()
+    wait(driver, tools, lambda d: d.current_url.endswith(f"/web/challenges/{challenge_id}"))
+    assert driver.find_element(By.CSS_SELECTOR, "#description strong").text == "progression"
+    assert driver.find_element(By.ID, "metric").text == "RMSE: lower is better"
+    assert driver.find_element(By.ID, "submission-header").text == "Id,progression"
+    screenshot(driver, "8-challenge-page")
+
+    link = driver.find_element(By.LINK_TEXT, "train.csv").get_attribute("href")
+    assert link == f"{live_server}/challenges/{challenge_id}/files/train.csv"
+    fetched = driver.execute_async_script(  # the download as the browser makes it: its own cookie
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {credentials: 'same-origin'})"
+        ".then(r => r.text().then(t => done([r.status, r.headers.get('Content-Disposition'), t])))"
+        ".catch(e => done([0, null, String(e)]));",
+        link,
+    )
+    assert fetched == [200, 'attachment; filename="train.csv"', TRAIN.decode()]
+
+    driver.find_element(By.ID, "leaderboard-link").click()
+    wait(driver, tools, lambda d: "/web/leaderboard?challenge=diabetes" in d.current_url)
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Leaderboard · Diabetes progression"
+    assert "is scored by RMSE: lower is better" in driver.find_element(By.ID, "challenge-about").text
+    assert driver.find_element(By.ID, "challenge-pick")  # the class has the practice challenge too
+    screenshot(driver, "9-challenge-leaderboard")

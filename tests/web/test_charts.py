@@ -1,5 +1,6 @@
 """The score-over-time chart's geometry."""
 
+import re
 from datetime import datetime, timedelta
 
 from service.web.charts import score_chart
@@ -36,3 +37,37 @@ def test_submissions_at_the_same_instant_are_spread_evenly():
     chart = score_chart([(T, 0.7, None), (T, 0.8, None)])
     xs = [p[0] for p in chart["series"][0]["points"]]
     assert xs[0] < xs[1]
+
+
+def labels_of(chart) -> list[float]:
+    return [float(label) for _, label in chart["y_ticks"]]
+
+
+def test_scores_outside_zero_to_one_get_an_axis_of_their_own_scale():
+    rmse = [78.2, 66.1, 54.3, 51.0]
+    chart = score_chart([(T + timedelta(hours=i), v, None) for i, v in enumerate(rmse)])
+    labels = labels_of(chart)
+    assert labels[0] <= min(rmse) and labels[-1] >= max(rmse) and 3 <= len(labels) <= 8
+    assert {round(b - a, 6) for a, b in zip(labels, labels[1:])} == {10.0}
+    assert all(re.fullmatch(r"[0-9]+0", label) for _, label in chart["y_ticks"])  # whole tens, no ".0"
+    ys = [p[1] for p in chart["series"][0]["points"]]
+    assert all(chart["top"] <= y <= chart["bottom"] for y in ys) and ys == sorted(ys)  # falling RMSE: lower
+
+
+def test_one_rmse_alone_is_drawn_inside_a_round_range_around_it():
+    labels = labels_of(score_chart([(T, 54.3, None)]))
+    assert labels[0] < 54.3 < labels[-1] and labels[-1] - labels[0] < 5
+
+
+def test_an_axis_stays_within_zero_and_one_only_while_every_score_does():
+    inside = labels_of(score_chart([(T, 0.02, None), (T + timedelta(minutes=1), 0.99, None)]))
+    assert (inside[0], inside[-1]) == (0.0, 1.0)
+    below_zero = labels_of(score_chart([(T, -0.35, None), (T + timedelta(minutes=1), 0.6, None)]))
+    assert below_zero[0] <= -0.35 and below_zero[-1] >= 0.6
+    above_one = labels_of(score_chart([(T, 0.4, None), (T + timedelta(minutes=1), 1.7, None)]))
+    assert above_one[0] >= 0.0 and above_one[-1] >= 1.7  # a loss above 1 is drawn; none goes below 0
+
+
+def test_tick_labels_show_every_digit_of_a_quarter_step():
+    chart = score_chart([(T, 0.05, None), (T + timedelta(minutes=1), 0.95, None)])
+    assert [label for _, label in chart["y_ticks"]] == ["0.00", "0.25", "0.50", "0.75", "1.00"]

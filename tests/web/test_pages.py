@@ -12,7 +12,16 @@ from tests.web.helpers import form_token, signed_in_csrf, web_sign_in
 
 
 @pytest.mark.parametrize(
-    "path", ["/web/upload", "/web/submissions", "/web/leaderboard", "/web/teacher", "/web/jobs/1"]
+    "path",
+    [
+        "/web/upload",
+        "/web/submissions",
+        "/web/leaderboard",
+        "/web/teacher",
+        "/web/jobs/1",
+        "/web/challenges",
+        "/web/challenges/1",
+    ],
 )
 def test_pages_send_a_signed_out_visitor_to_sign_in_and_back(client, path):
     response = client.get(path)

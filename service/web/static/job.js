@@ -1,4 +1,4 @@
-// Job page: poll GET /jobs/<id> until the job is finished or failed, then draw its ROC curve.
+// Job page: poll GET /jobs/<id> until the job is finished or failed, then draw its ROC curve (0/1 targets).
 (function () {
   "use strict";
   const section = document.getElementById("job");
@@ -21,7 +21,7 @@
     publicScore.textContent = score(job.public_score);
     if (job.private_score !== null) privateScore.textContent = score(job.private_score);
     else if (job.status === "finished") privateScore.textContent = "hidden until your teacher reveals it";
-    note.textContent = job.status === "finished" ? "Public AUC " + score(job.public_score) : "";
+    note.textContent = job.status === "finished" ? "Public " + section.dataset.metric + " " + score(job.public_score) : "";
     if (job.status === "rejected" || job.status === "failed") {
       problems.replaceChildren();
       const heading = document.createElement("h3");
@@ -42,6 +42,7 @@
   }
 
   async function drawCurve() {
+    if (!section.dataset.rocUrl) return; // only a 0/1 target has a ROC curve
     const response = await fetch(section.dataset.rocUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const roc = await response.json();

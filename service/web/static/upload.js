@@ -7,6 +7,19 @@
   const status = document.getElementById("upload-status");
   const error = document.getElementById("upload-error");
   const token = document.querySelector('meta[name="csrf-token"]');
+  const picker = document.getElementById("challenge");
+  const link = document.getElementById("challenge-link");
+  const header = document.getElementById("challenge-header");
+
+  // The text above the form names the chosen challenge, its page and the header its files need.
+  if (picker && picker.tagName === "SELECT" && link && header) {
+    picker.addEventListener("change", function () {
+      const option = picker.options[picker.selectedIndex];
+      link.textContent = option.dataset.title;
+      link.href = option.dataset.page;
+      header.textContent = option.dataset.header;
+    });
+  }
 
   function showProblem(body, httpStatus) {
     error.replaceChildren();

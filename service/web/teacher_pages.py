@@ -1,0 +1,179 @@
+"""The teacher's page: the class's challenges, the form that makes one, and the forms that change each.
+
+A refused form comes back filled in as it was sent, with the reason and, for an answer key, each
+problem found in it; files must be chosen again, as browsers never fill a file field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import redirect, render_template, request, url_for
+from flask_jwt_extended import current_user
+from werkzeug.datastructures import FileStorage, MultiDict
+
+from scoring import METRICS
+from service.challenges.authoring import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_TITLE_CHARS,
+    ChallengeDraft,
+    Upload,
+    create_challenge,
+    edit_challenge,
+)
+from service.challenges.reveal import set_deadline, set_revealed
+from service.errors import InvalidInput, ServiceError
+from service.store.models import Challenge, Role, Tenant
+from service.store.tenancy import get_scoped_or_404, target_tenant
+from service.web.content import class_summary, tenants
+from service.web.pages import STAFF, bp
+from service.web.session import page
+
+MAX_QUOTA = 10_000
+MAX_SEED = 2**31 - 1
+DEADLINE_FORMAT = "give the deadline as a date and time, e.g. 2025-06-30 23:59 (UTC)"
+# The metric menu by what the key's target holds, as the form groups it.
+TARGET_KINDS = (("binary", "Target 0/1"), ("labels", "Target: class labels"), ("numeric", "Target: numbers"))
+
+
+@bp.get("/teacher")
+@page(*STAFF)
+def teacher():
+    if current_user.role is Role.ADMIN and not request.args.get("tenant"):
+        return render_template("web/pick_class.html", tenants=tenants(), target="web.teacher")
+    return _class_page(target_tenant(current_user, request.args.get("tenant") or None))
+
+
+@bp.post("/teacher/challenges")
+@page(*STAFF)
+def new_challenge():
+    tenant = target_tenant(current_user, request.args.get("tenant") or None)
+    try:
+        made = create_challenge(tenant, _draft(request.form, request.files))
+    except ServiceError as error:  # the domain left nothing half-made in the session
+        return _class_page(tenant, error.status, refusal=_refusal("new", error), sent=request.form)
+    return redirect(url_for("web.teacher", tenant=_operator_tenant(tenant), _anchor=f"challenge-{made.id}"))
+
+
+@bp.post("/teacher/challenges/<int:challenge_id>")
+@page(*STAFF)
+def challenge_settings(challenge_id: int):
+    challenge = get_scoped_or_404(Challenge, challenge_id, current_user)
+    tenant = challenge.tenant
+    try:
+        _apply(challenge, request.form.get("action"))
+    except ServiceError as error:
+        return _class_page(tenant, error.status, refusal=_refusal(challenge_id, error), sent=request.form)
+    return redirect(
+        url_for("web.teacher", tenant=_operator_tenant(tenant), _anchor=f"challenge-{challenge_id}")
+    )
+
+
+def _apply(challenge: Challenge, action: str | None) -> None:
+    form = request.form
+    if action in ("reveal", "hide"):
+        set_revealed(challenge, action == "reveal")
+    elif action == "deadline":
+        deadline = _deadline(form.get("deadline", ""))
+        if deadline is None:
+            raise InvalidInput(DEADLINE_FORMAT)
+        set_deadline(challenge, deadline)
+    elif action == "clear-deadline":
+        set_deadline(challenge, None)
+    elif action == "edit":
+        changes = {"title": form.get("title", "").strip(), "description": _description(form),
+                   "daily_quota": _quota(form)}  # fmt: skip
+        edit_challenge(challenge, changes, _uploads(request.files.getlist("files")))
+    elif action in ("close", "open"):
+        edit_challenge(challenge, {"closed": action == "close"})
+    elif action == "remove-file":
+        edit_challenge(challenge, {"remove_files": [form.get("file", "")]})
+    else:
+        raise InvalidInput(f"unknown action {action!r}")
+
+
+def _class_page(tenant: Tenant, status: int = 200, refusal: dict | None = None, sent=None):
+    page_html = render_template(
+        "web/teacher.html", operator_tenant=_operator_tenant(tenant), refusal=refusal, sent=sent or {},
+        max_title=MAX_TITLE_CHARS, max_description=MAX_DESCRIPTION_CHARS,
+        metric_groups=[(label, [m for m in METRICS.values() if m.target == kind]) for kind, label in TARGET_KINDS],
+        **class_summary(tenant),
+    )  # fmt: skip
+    return page_html, status
+
+
+def _operator_tenant(tenant: Tenant) -> str | None:
+    """The operator's pages name the class they act on; a teacher's need not."""
+    return tenant.slug if current_user.role is Role.ADMIN else None
+
+
+def _refusal(form: str | int, error: ServiceError) -> dict:
+    problems = error.extra.get("problems") or []
+    return {
+        "form": form,
+        "message": error.detail,
+        "problems": problems,
+        "more": max(0, (error.extra.get("total_problems") or 0) - len(problems)),
+    }
+
+
+def _draft(form: MultiDict, files: MultiDict) -> ChallengeDraft:
+    key = files.get("answer_key")
+    if key is None or not key.filename:
+        raise InvalidInput("answer key: choose the CSV file of the answer key")
+    return ChallengeDraft(
+        slug=form.get("slug", "").strip(),
+        title=form.get("title", "").strip(),
+        metric=form.get("metric", ""),
+        answer_key=Upload(key.filename, key.read()),
+        description=_description(form),
+        prediction_column=form.get("prediction_column", "").strip() or None,
+        target_column=form.get("target_column", "").strip() or None,
+        public_fraction=_number(
+            form, "public_fraction", float, 0.3, "a share between 0 and 1, e.g. 0.3", lambda v: 0 < v < 1
+        ),  # fmt: skip
+        seed=_number(
+            form, "seed", int, 0, f"a whole number from 0 to {MAX_SEED}", lambda v: 0 <= v <= MAX_SEED
+        ),
+        deadline=_deadline(form.get("deadline", "")),
+        daily_quota=_quota(form),
+        files=_uploads(files.getlist("files")),
+    )
+
+
+def _description(form: MultiDict) -> str | None:
+    text = form.get("description", "").replace("\r\n", "\n")  # browsers send a textarea's lines with CRLF
+    return text if text.strip() else None
+
+
+def _quota(form: MultiDict) -> int | None:
+    return _number(form, "daily_quota", int, None, f"a whole number from 0 to {MAX_QUOTA}, or nothing",
+                   lambda v: 0 <= v <= MAX_QUOTA)  # fmt: skip
+
+
+def _number(form: MultiDict, name: str, kind: type, default, expected: str, valid):
+    text = form.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not valid(value):  # also NaN, which fails every comparison
+        raise InvalidInput(f"{name.replace('_', ' ')}: give {expected}, not {text[:40]!r}")
+    return value
+
+
+def _deadline(value: str) -> datetime | None:
+    """An <input type="datetime-local">, read as UTC; None when empty."""
+    if not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(DEADLINE_FORMAT) from None
+
+
+def _uploads(files: list[FileStorage]) -> tuple[Upload, ...]:
+    """The chosen files; a file field left empty sends a part without a name, which is skipped."""
+    return tuple(Upload(each.filename, each.read()) for each in files if each.filename)
