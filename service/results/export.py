@@ -26,7 +26,7 @@ from service.store.tenancy import in_tenant, of_tenant
 
 SUBMISSION_COLUMNS = (
     "job_id", "student", "email", "challenge", "submitted_at", "finished_at", "status",
-    "public_score", "private_score", "final", "filename",
+    "public_score", "private_score", "final", "late", "filename",
 )  # fmt: skip
 GRADEBOOK_COLUMNS = (
     "student", "email", "challenge", "submissions", "best_public_score", "best_public_job_id",
@@ -76,6 +76,7 @@ def submission_rows(tenant: Tenant, challenge: Challenge | None = None) -> Itera
             Submission.status,
             Submission.public_score,
             Submission.private_score,
+            Submission.late,
             Submission.filename,
         )  # fmt: skip
         .join(User, User.id == Submission.user_id)
@@ -96,12 +97,13 @@ def submission_rows(tenant: Tenant, challenge: Challenge | None = None) -> Itera
         status,
         public,
         private,
+        late,
         filename,
     ) in db.session.execute(query):
         yield {
             "job_id": job_id, "student": student, "email": email, "challenge": slug, "submitted_at": submitted,
             "finished_at": finished, "status": status.value, "public_score": public, "private_score": private,
-            "final": job_id in finals, "filename": filename,
+            "final": job_id in finals, "late": late, "filename": filename,
         }  # fmt: skip
 
 

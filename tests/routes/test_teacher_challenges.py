@@ -195,6 +195,8 @@ def test_a_late_upload_is_scored_but_never_ranked_and_a_closed_challenge_refuses
     gradebook = client.get("/admin/scores?best=true&format=json&challenge=late", headers=teacher).get_json()
     [row] = [r for r in gradebook if r["student"] == "student-a"]
     assert row["best_public_score"] is None and row["submissions"] == 1
+    [exported] = client.get("/admin/scores?format=json&challenge=late", headers=teacher).get_json()
+    assert (exported["late"], exported["public_score"]) == (True, 0.0)  # the teacher keeps its score
 
     challenge_id = client.get("/challenges/late", headers=teacher).get_json()["id"]
     closed = client.patch(f"/admin/challenges/{challenge_id}", headers=teacher, json={"closed": True})
