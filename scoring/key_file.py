@@ -169,7 +169,8 @@ def _targets(cells: pd.Series, metric: Metric, collector: ProblemCollector):
     if metric.target == "labels":
         text = cells.to_numpy(dtype=object)
         _flag(text == "", collector, column, lambda r: "the target is empty; expected a class label")
-        classes, codes = np.unique(text.astype(str), return_inverse=True)
+        # Hashing, not np.unique: a fixed-width copy would take rows x the longest label.
+        codes, classes = pd.factorize(text, sort=True)
         if len(classes) > MAX_CLASSES:
             collector.add(
                 f"{len(classes):,} classes; {metric.name} takes at most {MAX_CLASSES:,}", column=column

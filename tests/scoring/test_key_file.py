@@ -88,3 +88,10 @@ def test_text_ids_and_a_named_prediction_column_score_as_sklearn_does():
     expected = mean_squared_error(diabetes.target[public], predictions[public]) ** 0.5
     assert abs(result.public_score - expected) <= 1e-9
     assert result.metric == "rmse"
+
+
+def test_one_very_long_label_costs_its_own_size_not_rows_times_its_size():
+    # A fixed-width copy of the labels would need 20,000 rows x 1,000,000 characters x 4 bytes.
+    rows = ["x" * 1_000_000] + ["a", "b"] * 10_000
+    key = read_key_file(key_text(range(len(rows)), rows), "accuracy").key
+    assert [len(c) for c in key.classes.tolist()] == [1, 1, 1_000_000]
