@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .answer_key import AnswerKey
+from .strict import Submission
 from .submission import parse_submission
 
 
@@ -29,6 +30,11 @@ def score_submission(data: bytes, key: AnswerKey, on_parsed: Callable[[], None] 
     submission = parse_submission(data, key)
     if on_parsed is not None:
         on_parsed()
+    return score_parsed(submission, key)
+
+
+def score_parsed(submission: Submission, key: AnswerKey) -> ScoreResult:
+    """Score a submission already validated against `key`."""
     rows = submission.key_rows
     everything, public, private = key.metric.score_parts(
         key.targets[rows], submission.predictions, key.public[rows]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import IO
 
-from scoring import ScoreResult, SubmissionError, score_submission
+from scoring import ScoreResult, SubmissionError, parse_submission, score_submission
+from scoring.score import score_parsed
 from service.challenges.answer_keys import answer_key_of, default_answer_key
 from service.extensions import db
 from service.grading import lifecycle
+from service.integrity.trace import findings_of, keep_trace
 from service.store.models import Submission
 
 # Files this large (about 200,000 rows) report progress half-way; small ones finish first.
@@ -32,13 +34,18 @@ def grade(submission_id: int) -> None:
         # Validation is most of the work: say so once it is done.
         on_parsed = lambda: lifecycle.report_progress(submission_id, 0.7)  # noqa: E731
     try:
-        result = score_submission(submission.content, key, on_parsed=on_parsed)
+        parsed = parse_submission(submission.content, key)
     except SubmissionError as error:
         # At most MAX_LISTED_PROBLEMS problems, each message bounded (scoring.errors): the JSON is small.
         problems = [p.as_dict() for p in error.problems]
         lifecycle.reject(submission_id, problems, fit(f"{error.title}: {error.detail}", ERROR_CHARS))
         return
-    lifecycle.finish(submission_id, result.public_score, result.private_score)
+    if on_parsed is not None:
+        on_parsed()
+    result = score_parsed(parsed, key)
+    findings = findings_of(submission, key, parsed, result.public_score)
+    lifecycle.finish(submission_id, result.public_score, result.private_score, findings.columns(),
+                     then=lambda: keep_trace(submission, key, parsed))  # fmt: skip
 
 
 def fit(text: str, size: int) -> str:

@@ -10,6 +10,8 @@ nothing to update and writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import update
 
 from service.extensions import db
@@ -41,9 +43,17 @@ def report_progress(submission_id: int, progress: float) -> None:
     _transition(submission_id, OPEN_STATES, progress=progress)
 
 
-def finish(submission_id: int, public_score: float | None, private_score: float | None) -> bool:
-    return _close(submission_id, SubmissionStatus.FINISHED, public_score=public_score,
-                  private_score=private_score)  # fmt: skip
+def finish(
+    submission_id: int,
+    public_score: float | None,
+    private_score: float | None,
+    findings: dict | None = None,
+    then: Callable[[], None] | None = None,
+) -> bool:
+    """Scored: `findings` are more of its columns (the Ladder's test...); `then` runs in the same
+    transaction, only if this call closed it."""
+    return _close(submission_id, SubmissionStatus.FINISHED, then, public_score=public_score,
+                  private_score=private_score, **(findings or {}))  # fmt: skip
 
 
 def reject(submission_id: int, problems: list[dict], reason: str) -> bool:
@@ -56,13 +66,17 @@ def fail(submission_id: int, reason: str) -> bool:
     return _close(submission_id, SubmissionStatus.FAILED, error=reason)
 
 
-def _close(submission_id: int, status: SubmissionStatus, **values) -> bool:
+def _close(
+    submission_id: int, status: SubmissionStatus, then: Callable[[], None] | None = None, **values
+) -> bool:
     closed = _transition(submission_id, OPEN_STATES, commit=False, status=status, finished_at=utcnow(),
                          progress=1.0, **values)  # fmt: skip
     if closed and status in REFUNDED_STATES:
         refund_slot(submission_id)  # in the same transaction as the closing update
     if closed and status is SubmissionStatus.FINISHED:
         record_finished(submission_id)  # the student's standing moves with the same commit
+    if closed and then is not None:
+        then()
     db.session.commit()
     return closed
 

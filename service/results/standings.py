@@ -31,6 +31,9 @@ def record_finished(submission_id: int) -> None:
     db.session.execute(update(Standing).where(owner).values(entries=Standing.entries + 1))
     if finished.public_score is None:
         return
+    if finished.challenge.leaderboard_mode == "ladder":
+        _ladder_step(finished, owner)
+        return
     best = aliased(Submission)
     current = select(best.public_score, best.created_at, best.id).where(best.id == Standing.best_public_id)
     current_score = current.with_only_columns(best.public_score).scalar_subquery()
@@ -53,3 +56,20 @@ def record_finished(submission_id: int) -> None:
         ),
     )
     db.session.execute(update(Standing).where(owner, beaten).values(best_public_id=submission_id))
+
+
+def _ladder_step(finished: Submission, owner) -> None:
+    """Ladder mode: the submission holds the score only when its test said it moved it; and only if
+    the holder it was tested against still holds it (another job may have moved it meanwhile)."""
+    if not finished.ladder_moved:
+        return
+    tested_against = (
+        Standing.best_public_id.is_(None)
+        if finished.ladder_compared_id is None
+        else Standing.best_public_id == finished.ladder_compared_id
+    )
+    moved = db.session.execute(
+        update(Standing).where(owner, tested_against).values(best_public_id=finished.id)
+    ).rowcount
+    if not moved:
+        db.session.execute(update(Submission).where(Submission.id == finished.id).values(ladder_moved=False))

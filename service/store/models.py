@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -87,6 +87,11 @@ class Challenge(db.Model):
     prediction_column: Mapped[str | None] = mapped_column(String(64))
     # A closed challenge refuses uploads; its scores and leaderboards stay.
     closed: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # What students are shown of the hidden key: scores to this many decimals (staff: exact), and
+    # in "ladder" mode a public score that moves only for a significant improvement (at ladder_alpha).
+    score_precision: Mapped[int] = mapped_column(default=5, server_default="5")
+    leaderboard_mode: Mapped[str] = mapped_column(String(16), default="exact", server_default="exact")
+    ladder_alpha: Mapped[float] = mapped_column(default=0.05, server_default="0.05")
     # Until the teacher reveals it, students see public scores only, as on Kaggle.
     private_revealed_at: Mapped[datetime | None]
     # Set at the first reveal and never cleared: hiding scores again must not let
@@ -188,6 +193,15 @@ class Submission(db.Model):
     final_selected: Mapped[bool] = mapped_column(default=False)
     # Sent after the deadline: scored, but never on a leaderboard, among the finals or in the gradebook.
     late: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Ladder mode: whether this submission moved its student's public leaderboard score, and the
+    # one-sided paired test against the submission that held it (None: no test was needed).
+    ladder_moved: Mapped[bool | None]
+    ladder_p_value: Mapped[float | None]
+    ladder_statistic: Mapped[float | None]
+    ladder_compared_id: Mapped[int | None]
+    # How many answer-key rows differ from the student's previous finished submission (probing).
+    previous_id: Mapped[int | None]
+    changed_rows: Mapped[int | None]
     problems: Mapped[list | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -224,6 +238,32 @@ class Standing(db.Model):
     entries: Mapped[int] = mapped_column(default=0)
     # The best public score, of equal ones the earliest submitted; None while none has a public score.
     best_public_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+
+
+class PredictionSignature(db.Model):
+    """A compact trace of a finished submission's predictions, kept for the integrity report: their
+    ranks at a fixed sample of the key's rows, and bands of a similarity hash of them."""
+
+    __tablename__ = "prediction_signatures"
+    __table_args__ = (Index("ix_prediction_signatures_challenge_id", "challenge_id"),)
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ranks: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SignatureBand(db.Model):
+    """One band of a signature's similarity hash: submissions that share a band are compared."""
+
+    __tablename__ = "signature_bands"
+    __table_args__ = (Index("ix_signature_bands_challenge_id_band_hash", "challenge_id", "band", "hash"),)
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    hash: Mapped[int] = mapped_column(BigInteger)
 
 
 class QuotaUsage(db.Model):

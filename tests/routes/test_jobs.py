@@ -142,17 +142,17 @@ def test_in_process_job_that_breaks_the_session_is_retried_and_finishes(
     from service.extensions import db
     from service.store.models import User
 
-    real = grading.score_submission
+    real = grading.parse_submission
     calls = []
 
-    def fails_once_with_a_broken_session(data, key, **options):
+    def fails_once_with_a_broken_session(data, key):
         calls.append(1)
         if len(calls) == 1:
             db.session.add(User(username=None, password_hash="x", role="student"))
             db.session.flush()  # raises, and leaves the session needing a rollback
-        return real(data, key, **options)
+        return real(data, key)
 
-    monkeypatch.setattr(grading, "score_submission", fails_once_with_a_broken_session)
+    monkeypatch.setattr(grading, "parse_submission", fails_once_with_a_broken_session)
     student = login(client, "student-a")
     job = wait_until_done(client, student, upload(client, student, good_submission).headers["Location"])
     assert job["status"] == "finished" and len(calls) == 2
@@ -163,10 +163,10 @@ def test_in_process_job_that_always_raises_ends_failed_and_costs_no_slot(
 ):
     import service.grading.job as grading
 
-    def always_raises(data, key, **options):
+    def always_raises(data, key):
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr(grading, "score_submission", always_raises)
+    monkeypatch.setattr(grading, "parse_submission", always_raises)
     student = login(client, "student-a")
     job = wait_until_done(client, student, upload(client, student, good_submission).headers["Location"])
     assert job["status"] == "failed" and "not counted" in job["error"]

@@ -23,7 +23,7 @@ from tests.store.conftest import BACKENDS, _drop_everything
 INITIAL = "0001"
 TABLES = {
     "tenants", "users", "challenges", "submissions", "submission_files", "standings", "quota_usage",
-    "answer_keys", "challenge_files",
+    "answer_keys", "challenge_files", "prediction_signatures", "signature_bands",
     "quota_grants", "revoked_tokens",
 }  # fmt: skip
 
@@ -169,6 +169,43 @@ def test_a_store_before_teachers_challenges_upgrades_with_its_challenges_kept_as
     assert tuple(challenge) == ("gmsc", "roc_auc", None, None, False, None)  # the practice key, open
     assert (submission.public_score, bool(submission.late)) == (0.81, False)
     assert bytes(content) == file_of(1)
+
+
+def test_a_store_before_leaderboard_integrity_upgrades_to_exact_leaderboards_at_five_decimals(empty_store):
+    migrate_store(empty_store, "0006")
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'c', 'C', '2026-01-01')")
+        )
+        connection.execute(text(
+            "INSERT INTO users (id, username, password_hash, role, tenant_id, disabled, token_version, created_at) "
+            "VALUES (1, 'ann', 'hash', 'STUDENT', 1, false, 0, '2026-01-01')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO challenges (id, tenant_id, slug, title, metric, closed, created_at) "
+            "VALUES (1, 1, 'gmsc', 'GMSC', 'roc_auc', false, '2026-01-01')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO submissions (id, tenant_id, user_id, challenge_id, filename, sha256, size_bytes, status,"
+            " progress, attempts, final_selected, late, public_score, created_at)"
+            " VALUES (1, 1, 1, 1, 'p.csv', :sha, 7, 'FINISHED', 1.0, 1, false, false, 0.81, '2026-01-15')"
+        ), {"sha": "0" * 64})  # fmt: skip
+    engine.dispose()
+
+    migrate_store(empty_store)
+
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.connect() as connection:
+        challenge = connection.execute(
+            text("SELECT score_precision, leaderboard_mode, ladder_alpha FROM challenges")
+        ).one()
+        submission = connection.execute(
+            text("SELECT public_score, ladder_moved, ladder_p_value, changed_rows FROM submissions")
+        ).one()
+    engine.dispose()
+    assert tuple(challenge) == (5, "exact", 0.05)
+    assert tuple(submission) == (0.81, None, None, None)
 
 
 def test_a_configured_store_behind_the_code_is_refused_at_start_naming_the_command(

@@ -12,19 +12,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import service.grading.job as grading  # noqa: E402
 
-real_score_submission = grading.score_submission
+real_parse_submission = grading.parse_submission
 
 
-def slow_score_submission(data, key, **options):
+def slow_parse_submission(data, key):
     time.sleep(float(sys.argv[2]))
-    return real_score_submission(data, key, **options)
+    return real_parse_submission(data, key)
 
 
-def crashing_score_submission(data, key, **options):
+def crashing_parse_submission(data, key):
     raise RuntimeError("the disk is on fire")
 
 
-grading.score_submission = {"slow": slow_score_submission, "crash": crashing_score_submission}[sys.argv[1]]
+grading.parse_submission = {"slow": slow_parse_submission, "crash": crashing_parse_submission}[sys.argv[1]]
 
 from workers.__main__ import main  # noqa: E402
 

@@ -1,0 +1,86 @@
+"""A compact trace of a submission's predictions, to find students who send (almost) the same ones.
+
+The trace is the predictions at a fixed sample of the key's rows: their ranks for numbers, their
+class codes for labels (a byte or two a row). Two traces' similarity is the rank correlation
+(Spearman's) of numbers, the share of equal labels for classes. To find similar pairs without
+comparing every pair, each trace is also cut into bands of a similarity hash (random hyperplanes
+over the centred ranks; groups of labels): traces that share a band are the candidates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .answer_key import AnswerKey
+
+SAMPLE_ROWS = 256
+BANDS = 8
+BITS_PER_BAND = 32
+_SEED = 20150707  # fixed: traces of one key are comparable across processes and versions
+
+
+@dataclass(frozen=True)
+class Trace:
+    values: bytes  # uint16 ranks or class codes at the sampled rows, little-endian
+    bands: tuple[int, ...]  # BANDS hashes; empty when the predictions carry no ranking (all equal)
+
+
+def sample_rows(key: AnswerKey) -> np.ndarray:
+    """The key rows a trace samples: the same for every submission to the key."""
+    count = min(SAMPLE_ROWS, len(key))
+    return np.sort(np.random.default_rng(_SEED).choice(len(key), size=count, replace=False))
+
+
+def trace_of(key: AnswerKey, predictions: np.ndarray, key_rows: np.ndarray) -> Trace:
+    """The trace of a valid submission (its predictions in file order, each row's key row)."""
+    in_key_order = np.empty(len(key), dtype=predictions.dtype)
+    in_key_order[key_rows] = predictions
+    sampled = in_key_order[sample_rows(key)]
+    if key.metric.prediction == "label":
+        values = sampled.astype("<u2")
+        groups = np.array_split(values, BANDS)
+        bands = tuple(_fold(group.tobytes()) for group in groups)
+    else:
+        values = _ranks(sampled).astype("<u2")
+        centred = values.astype(np.float64) - values.mean()
+        if not centred.any():
+            return Trace(values.tobytes(), ())
+        bits = (_hyperplanes(len(values)) @ centred) > 0
+        bands = tuple(_fold(np.packbits(band).tobytes()) for band in bits.reshape(BANDS, BITS_PER_BAND))
+    return Trace(values.tobytes(), bands)
+
+
+def similarity(first: bytes, second: bytes, labels: bool) -> float:
+    """Spearman's correlation of two traces' ranks, or the share of equal labels."""
+    a, b = np.frombuffer(first, "<u2").astype(np.float64), np.frombuffer(second, "<u2").astype(np.float64)
+    if len(a) != len(b) or not len(a):
+        return 0.0
+    if labels:
+        return float(np.mean(a == b))
+    a, b = a - a.mean(), b - b.mean()
+    scale = np.sqrt(np.dot(a, a) * np.dot(b, b))
+    return float(np.dot(a, b) / scale) if scale else 0.0
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Average ranks, doubled to stay integers: tied values share a rank, as Spearman's needs."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(values)]
+    doubled = np.repeat(starts + ends - 1, ends - starts)  # first + last position of each tie group
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = doubled
+    return ranks
+
+
+def _hyperplanes(dimensions: int) -> np.ndarray:
+    return np.random.default_rng(_SEED + dimensions).standard_normal((BANDS * BITS_PER_BAND, dimensions))
+
+
+def _fold(data: bytes) -> int:
+    """A stable 63-bit hash of `data` (Python's own hash differs between processes)."""
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little") & (2**63 - 1)

@@ -1,0 +1,1 @@
+"""Leaderboard integrity: what each finished submission leaves for the Ladder and the teacher's report."""

@@ -1,0 +1,110 @@
+"""What a finished submission leaves behind for leaderboard integrity, worked out once, when it is
+graded: the Ladder's test against the submission that holds its student's score, how many rows it
+changed from the student's previous submission, and the compact trace of its predictions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import delete, select
+
+from scoring import AnswerKey, parse_submission
+from scoring import Submission as Parsed
+from scoring.signature import trace_of
+from scoring.significance import compare
+from service.extensions import db
+from service.results.feedback import LADDER
+from service.store.models import PredictionSignature, SignatureBand, Standing, Submission, SubmissionStatus
+
+
+@dataclass
+class Findings:
+    """The columns a finished submission gets beside its scores (None: nothing to say)."""
+
+    ladder_moved: bool | None = None
+    ladder_p_value: float | None = None
+    ladder_statistic: float | None = None
+    ladder_compared_id: int | None = None
+    previous_id: int | None = None
+    changed_rows: int | None = None
+
+    def columns(self) -> dict:
+        return dict(self.__dict__)
+
+
+def findings_of(
+    submission: Submission, key: AnswerKey, parsed: Parsed, public_score: float | None
+) -> Findings:
+    """The Ladder's test (Ladder mode, ranked jobs) and the rows changed from the previous job."""
+    found = Findings()
+    in_key_order = _in_key_order(key, parsed)
+    previous = _previous(submission)
+    if previous is not None:
+        earlier = _predictions_of(previous, key)
+        if earlier is not None:
+            found.previous_id, found.changed_rows = (
+                previous.id,
+                int(np.count_nonzero(earlier != in_key_order)),
+            )
+    challenge = submission.challenge
+    if challenge.leaderboard_mode == LADDER and not submission.late and public_score is not None:
+        _ladder(submission, key, in_key_order, found)
+    return found
+
+
+def keep_trace(submission: Submission, key: AnswerKey, parsed: Parsed) -> None:
+    """Store the submission's trace and its bands (in the transaction that finishes it)."""
+    trace = trace_of(key, parsed.predictions, parsed.key_rows)
+    for model in (SignatureBand, PredictionSignature):  # a job graded again replaces its trace
+        db.session.execute(delete(model).where(model.submission_id == submission.id))
+    owner = {"challenge_id": submission.challenge_id, "user_id": submission.user_id}
+    db.session.add(PredictionSignature(submission_id=submission.id, ranks=trace.values, **owner))
+    db.session.add_all(SignatureBand(submission_id=submission.id, band=band, hash=value, **owner)
+                       for band, value in enumerate(trace.bands))  # fmt: skip
+
+
+def _ladder(submission: Submission, key: AnswerKey, predictions: np.ndarray, found: Findings) -> None:
+    """Parameter-free Ladder (Blum and Hardt): the score moves only for a significant improvement."""
+    standing = db.session.get(Standing, (submission.user_id, submission.challenge_id))
+    holder_id = standing.best_public_id if standing is not None else None
+    holder = db.session.get(Submission, holder_id) if holder_id is not None else None
+    held = _predictions_of(holder, key) if holder is not None else None
+    if held is None:  # the first ranked submission sets the score
+        found.ladder_moved = True
+        return
+    comparison = compare(key.metric, key.targets[key.public], predictions[key.public], held[key.public])
+    found.ladder_moved = comparison.significant(submission.challenge.ladder_alpha)
+    found.ladder_p_value = comparison.p_value
+    # No spread at all gives an infinite statistic: the p-value says it all, and JSON has no infinity.
+    found.ladder_statistic = comparison.statistic if np.isfinite(comparison.statistic) else None
+    found.ladder_compared_id = holder.id
+
+
+def _previous(submission: Submission) -> Submission | None:
+    return db.session.scalar(
+        select(Submission)
+        .where(
+            Submission.user_id == submission.user_id,
+            Submission.challenge_id == submission.challenge_id,
+            Submission.status == SubmissionStatus.FINISHED,
+            Submission.created_at <= submission.created_at,
+            Submission.id != submission.id,
+        )
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        .limit(1)
+    )
+
+
+def _predictions_of(submission: Submission, key: AnswerKey) -> np.ndarray | None:
+    """An earlier finished submission's predictions in key order (it was valid when it finished)."""
+    try:
+        return _in_key_order(key, parse_submission(submission.content, key))
+    except ValueError:
+        return None
+
+
+def _in_key_order(key: AnswerKey, parsed: Parsed) -> np.ndarray:
+    ordered = np.empty(len(key), dtype=parsed.predictions.dtype)
+    ordered[parsed.key_rows] = parsed.predictions
+    return ordered
