@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from service.accounts.passwords import MAX_PASSWORD_LENGTH
 from service.accounts.users import MAX_EMAIL_LENGTH, MAX_TENANT_NAME_LENGTH
+from service.results.feedback import ladder_note, private_score_for, public_score_for
 from service.store.models import SubmissionStatus
 
 
@@ -175,17 +176,30 @@ class JobSchema(Schema):
     progress = fields.Float()
     challenge = fields.Function(lambda s: s.challenge.slug)
     filename = fields.String()
-    public_score = fields.Float(allow_none=True)
+    public_score = fields.Method(
+        "_public_score", allow_none=True,
+        metadata={"description": "to the challenge's precision for students; in Ladder mode only if it moved their score"},
+    )  # fmt: skip
     private_score = fields.Method("_private_score", allow_none=True)
     late = fields.Boolean(metadata={"description": "sent after the deadline: scored, never ranked"})
+    leaderboard = fields.Method(
+        "_ladder", allow_none=True,
+        metadata={"description": "Ladder mode: whether it moved your public leaderboard score, and why not"},
+    )  # fmt: skip
     problems = fields.List(fields.Nested(ProblemDetailSchema), allow_none=True)
     error = fields.String(allow_none=True)
     created_at = UtcDateTime()
     started_at = UtcDateTime(allow_none=True)
     finished_at = UtcDateTime(allow_none=True)
 
+    def _public_score(self, submission):
+        return public_score_for(submission, current_user)
+
     def _private_score(self, submission):
-        return submission.private_score if submission.challenge.private_visible_to(current_user) else None
+        return private_score_for(submission, current_user)
+
+    def _ladder(self, submission):
+        return ladder_note(submission, current_user)
 
 
 class ScoreEntrySchema(Schema):

@@ -6,13 +6,15 @@ from scoring import parse_submission
 from scoring.curves import roc_curve_points
 from service.challenges.answer_keys import answer_key_of
 from service.errors import Conflict
-from service.store.models import Submission, SubmissionStatus
+from service.results.feedback import private_score_for, public_score_for, sees_exact_scores
+from service.store.models import Submission, SubmissionStatus, User
 
 DECIMALS = 5  # a browser draws a few hundred pixels: five decimals are plenty
 
 
-def roc_of(submission: Submission, include_private: bool) -> dict:
-    """The curve over the Public rows, and over the Private rows when `include_private`."""
+def roc_of(submission: Submission, viewer: User) -> dict:
+    """The curve over the Public rows, and over the Private rows when `viewer` may see them; for a
+    student, no curve of a score they are not shown (Ladder mode), and points at their precision."""
     if submission.status is not SubmissionStatus.FINISHED:
         raise Conflict(
             f"job {submission.id} is {submission.status.value}; its curve exists once it has finished"
@@ -22,9 +24,11 @@ def roc_of(submission: Submission, include_private: bool) -> dict:
         raise Conflict(f"{key.metric.title} is not a binary metric: its submissions have no ROC curve")
     parsed = parse_submission(submission.content, key)
     labels, public = key.targets[parsed.key_rows], key.public[parsed.key_rows]
-    parts = [("public", public, submission.public_score)]
-    if include_private:
-        parts.append(("private", ~public, submission.private_score))
+    parts = [("public", public, public_score_for(submission, viewer))]
+    if submission.challenge.private_visible_to(viewer):
+        parts.append(("private", ~public, private_score_for(submission, viewer)))
+    # A student's curve carries no more digits than their scores: its area would tell them.
+    decimals = DECIMALS if sees_exact_scores(viewer) else min(DECIMALS, submission.challenge.score_precision)
     curves = []
     for part, rows, auc in parts:
         if auc is None:  # one class only among these rows: no curve exists
@@ -34,7 +38,7 @@ def roc_of(submission: Submission, include_private: bool) -> dict:
             {
                 "part": part,
                 "auc": auc,
-                "points": list(zip(fpr.round(DECIMALS).tolist(), tpr.round(DECIMALS).tolist())),
+                "points": list(zip(fpr.round(decimals).tolist(), tpr.round(decimals).tolist())),
             }
         )
     return {"job_id": submission.id, "challenge": submission.challenge.slug, "curves": curves}

@@ -11,6 +11,12 @@ LADDER = "ladder"
 P_VALUE_DECIMALS = 2
 
 
+def format_score(value: float | None) -> str:
+    """A score for a page: as it is, in the fewest digits that give it back exactly (a student's is
+    already rounded, so this never shows more digits than the challenge's precision)."""
+    return "—" if value is None else repr(float(value))
+
+
 def sees_exact_scores(viewer: User) -> bool:
     return viewer.role is not Role.STUDENT
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from scoring import metric_named
 from service.extensions import db
+from service.results.feedback import private_score_for, public_score_for
 from service.store.models import Submission, SubmissionStatus, User
 
 
@@ -22,21 +23,22 @@ def score_history(user: User) -> list[dict]:
             submission.challenge.slug,
             {"challenge": submission.challenge.slug, "scores": [], "best_public_score": None},
         )
+        public = public_score_for(submission, user)
         entry["scores"].append({
             "job_id": submission.id,
             "submitted_at": submission.created_at,
-            "public_score": submission.public_score,
-            "private_score": submission.private_score if submission.challenge.private_visible_to(user) else None,
+            "public_score": public,
+            "private_score": private_score_for(submission, user),
             "late": submission.late,
         })  # fmt: skip
-        if submission.public_score is not None and not submission.late:
-            entry["best_public_score"] = _better(submission, entry["best_public_score"])
+        if public is not None and not submission.late:
+            entry["best_public_score"] = _better(submission, public, entry["best_public_score"])
     return list(history.values())
 
 
-def _better(submission, best: float | None) -> float:
-    """The better of the submission's public score and `best`, by the challenge's metric."""
+def _better(submission, score: float, best: float | None) -> float:
+    """The better of `score` and `best`, by the challenge's metric."""
     if best is None:
-        return submission.public_score
+        return score
     better = max if metric_named(submission.challenge.metric).greater_is_better else min
-    return better(best, submission.public_score)
+    return better(best, score)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from scoring import metric_named
 from service.extensions import db
+from service.results.feedback import shown
 from service.store.models import Challenge, Role, Standing, Submission, SubmissionStatus, User
 from service.store.tenancy import in_tenant
 
@@ -147,7 +148,8 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
     for rank, s in _ranked(best.values(), _public):
         public_rank[s.user_id] = rank
         public_rows.append({
-            "rank": rank, "student": s.student, "score": s.public_score, "submitted_at": s.submitted_at,
+            "rank": rank, "student": s.student, "score": shown(challenge, viewer, s.public_score),
+            "submitted_at": s.submitted_at,
             "entries": s.entries, "you": s.user_id == viewer.id,
         })  # fmt: skip
     board = {
@@ -159,19 +161,24 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
         "private": None,
     }
     if challenge.private_visible_to(viewer):
-        board["private"] = _private_rows(entries, best, public_rank, viewer)
+        board["private"] = _private_rows(challenge, entries, best, public_rank, viewer)
     return board
 
 
-def _private_rows(entries, best: dict[int, Scored], public_rank: dict[int, int], viewer: User) -> list[dict]:
+def _private_rows(
+    challenge: Challenge, entries, best: dict[int, Scored], public_rank: dict[int, int], viewer: User
+) -> list[dict]:
     counted = [final_private(finals) for finals in final_submissions(entries).values()]
     rows = []
     for rank, s in _ranked((s for s in counted if s is not None), _private):
-        public = best[s.user_id].public_score if s.user_id in best else None
+        # What the viewer is shown of each, and the gap between those (never more digits than they show).
+        public = shown(challenge, viewer, best[s.user_id].public_score) if s.user_id in best else None
+        private = shown(challenge, viewer, s.private_score)
         before = public_rank.get(s.user_id)
+        gap = None if public is None else private - public
         rows.append({
-            "rank": rank, "student": s.student, "score": s.private_score, "submitted_at": s.submitted_at,
-            "public_score": public, "gap": None if public is None else s.private_score - public,
+            "rank": rank, "student": s.student, "score": private, "submitted_at": s.submitted_at,
+            "public_score": public, "gap": gap if gap is None else shown(challenge, viewer, gap),
             "public_rank": before, "rank_change": None if before is None else before - rank,
             "you": s.user_id == viewer.id,
         })  # fmt: skip

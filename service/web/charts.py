@@ -9,6 +9,8 @@ import math
 from collections.abc import Sequence
 from datetime import datetime
 
+from service.results.feedback import format_score
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40  # margins for the axis labels
 NICE_STEPS = (1, 2, 2.5, 5)  # each times a power of ten: 0.025, 0.5, 10, 250...
@@ -39,7 +41,7 @@ def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) 
     series = []
     for name, css, column in (("Public score", "public", 1), ("Private score", "private", 2)):
         points = [
-            (round(x(i), 1), round(y(e[column]), 1), f"{e[0]:%Y-%m-%d %H:%M} UTC: {e[column]:.4f}")
+            (round(x(i), 1), round(y(e[column]), 1), f"{e[0]:%Y-%m-%d %H:%M} UTC: {format_score(e[column])}")
             for i, e in enumerate(entries)
             if e[column] is not None
         ]

@@ -11,6 +11,7 @@ from service.challenges.authoring import part_rows
 from service.challenges.lookup import visible_challenges
 from service.extensions import db
 from service.grading.submissions import visible_submissions
+from service.results.feedback import private_score_for, public_score_for
 from service.results.finals import final_selection
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
 from service.store.tenancy import in_tenant, of_tenant
@@ -54,22 +55,19 @@ def my_submissions_page(user: User, challenge: Challenge) -> dict:
         .limit(SHOWN_SUBMISSIONS)
     ).all()
     show_private = challenge.private_visible_to(user)
+    # Scores as the user may see them (a student's rounded; in Ladder mode, only those that moved).
+    scores = {s.id: (public_score_for(s, user), private_score_for(s, user)) for s in submissions}
     finished = [s for s in reversed(submissions) if s.status is SubmissionStatus.FINISHED]
-    chart = score_chart(
-        [(s.created_at, s.public_score, s.private_score if show_private else None) for s in finished]
-    )
+    chart = score_chart([(s.created_at, *scores[s.id]) for s in finished])
     return {
         "challenge": challenge,
         "metric": metric_named(challenge.metric),
         "submissions": submissions,
+        "scores": scores,
         "show_private": show_private,
         "chart": chart,
         "selection": final_selection(user, challenge),
     }
-
-
-def private_score_shown(submission: Submission, viewer: User) -> float | None:
-    return submission.private_score if submission.challenge.private_visible_to(viewer) else None
 
 
 def tenants() -> list[Tenant]:

@@ -21,6 +21,7 @@ from service.errors import ServiceError
 from service.extensions import limiter
 from service.grading.submissions import get_visible_submission
 from service.http.rate_limits import setting
+from service.results.feedback import format_score, ladder_note, private_score_for, public_score_for
 from service.results.finals import select_finals
 from service.results.leaderboard import leaderboard
 from service.store.models import MAX_ID, Challenge, Role
@@ -31,7 +32,6 @@ from service.web.content import (
     markdown_html,
     my_challenges,
     my_submissions_page,
-    private_score_shown,
     tenants,
 )
 from service.web.session import SIGNIN_CSRF_COOKIE, new_signin_token, page, safe_next, signin_token_matches
@@ -76,7 +76,12 @@ def _page_context() -> dict:
 
 @bp.app_template_filter("score")
 def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.4f}"
+    return format_score(value)
+
+
+@bp.app_template_filter("signed_score")
+def _signed_score(value: float | None) -> str:
+    return format_score(value) if value is None or value < 0 else "+" + format_score(value)
 
 
 @bp.app_template_filter("utc")
@@ -194,7 +199,9 @@ def job(job_id: int):
     submission = get_visible_submission(job_id, current_user)
     return render_template(
         "web/job.html", job=submission, metric=metric_named(submission.challenge.metric),
-        private_score=private_score_shown(submission, current_user),
+        public_score=public_score_for(submission, current_user),
+        private_score=private_score_for(submission, current_user),
+        ladder=ladder_note(submission, current_user),
     )  # fmt: skip
 
 

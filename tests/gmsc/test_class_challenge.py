@@ -44,5 +44,8 @@ def test_a_separate_split_becomes_a_class_challenge_that_grades_the_baseline(
     key = pd.read_csv(folder / "answer-key.csv")
     scored = pd.read_csv(predictions).merge(key, on="Id")
     public = scored[scored["Usage"] == "Public"]
-    assert abs(job["public_score"] - roc_auc_score(public["SeriousDlqin2yrs"], public["Probability"])) <= 1e-9
-    assert job["public_score"] >= 0.85
+    expected = roc_auc_score(public["SeriousDlqin2yrs"], public["Probability"])
+    assert job["public_score"] == round(expected, 5)  # the student's view: the challenge's 5 decimals
+    make_user("tom", "teacher", "credit-101")
+    exact = client.get(response.headers["Location"], headers=login(client, "tom")).get_json()["public_score"]
+    assert abs(exact - expected) <= 1e-9 and exact >= 0.85

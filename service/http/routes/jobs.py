@@ -81,7 +81,7 @@ class JobRoc(MethodView):
     def get(self, job_id):
         """Points of the ROC curve on the Public rows (and the Private ones once revealed), at most 200 each."""
         submission = get_visible_submission(job_id, current_user)
-        return roc_of(submission, include_private=submission.challenge.private_visible_to(current_user))
+        return roc_of(submission, current_user)
 
 
 def _stored_filename(filename: str | None) -> str:

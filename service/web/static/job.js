@@ -12,7 +12,9 @@
   const rocSection = document.getElementById("roc-section");
   const DONE = ["finished", "rejected", "failed"];
 
-  function score(value) { return value === null || value === undefined ? "—" : value.toFixed(4); }
+  const ladder = document.getElementById("ladder-note");
+  // As the server wrote it: a student's score is already rounded to the challenge's precision.
+  function score(value) { return value === null || value === undefined ? "—" : String(value); }
 
   function show(job) {
     badge.textContent = job.status;
@@ -21,7 +23,9 @@
     publicScore.textContent = score(job.public_score);
     if (job.private_score !== null) privateScore.textContent = score(job.private_score);
     else if (job.status === "finished") privateScore.textContent = "hidden until your teacher reveals it";
-    note.textContent = job.status === "finished" ? "Public " + section.dataset.metric + " " + score(job.public_score) : "";
+    note.textContent = job.status === "finished" && job.public_score !== null
+      ? "Public " + section.dataset.metric + " " + score(job.public_score) : "";
+    if (ladder && job.leaderboard) ladder.textContent = job.leaderboard.message;
     if (job.status === "rejected" || job.status === "failed") {
       problems.replaceChildren();
       const heading = document.createElement("h3");

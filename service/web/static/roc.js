@@ -15,7 +15,7 @@ window.drawRoc = (function () {
   const y = function (tpr) { return SIZE - BOTTOM - tpr * (SIZE - TOP - BOTTOM); };
 
   return function drawRoc(container, curves) {
-    const names = curves.map(function (c) { return c.part + " rows, AUC " + c.auc.toFixed(4); });
+    const names = curves.map(function (c) { return c.part + " rows, AUC " + String(c.auc); });
     const svg = el("svg", { class: "chart roc", viewBox: "0 0 " + SIZE + " " + SIZE, role: "img", "aria-labelledby": "roc-title" });
     svg.append(el("title", { id: "roc-title" }, "ROC curve: " + names.join("; ")));
     for (let t = 0; t <= 1.0001; t += 0.25) {
