@@ -21,11 +21,14 @@ from service.challenges.files import add_files
 from service.challenges.reveal import as_stored_utc, set_deadline, set_revealed
 from service.errors import Conflict, InvalidAnswerKey, InvalidInput, ServiceError
 from service.extensions import db
+from service.results.feedback import EXACT, LADDER
+from service.results.standings import rebuild_standings
 from service.store.models import AnswerKeyFile, Challenge, Tenant
 from service.store.tenancy import of_tenant
 
 MAX_TITLE_CHARS = Challenge.__table__.c.title.type.length
 MAX_DESCRIPTION_CHARS = 20_000
+MAX_PRECISION = 10  # a float holds some 16 digits; more than 10 decimals hide nothing
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class ChallengeDraft:
     deadline: datetime | None = None
     daily_quota: int | None = None
     files: tuple[Upload, ...] = ()
+    score_precision: int = 5
+    leaderboard_mode: str = "exact"
+    ladder_alpha: float = 0.05
 
 
 def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
@@ -59,6 +65,7 @@ def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
     if not SLUG.fullmatch(draft.slug):
         raise InvalidInput("slug: a challenge slug is 2-64 lowercase letters, digits or '-'")
     _check_text(draft.title, draft.description)
+    _check_feedback(draft.score_precision, draft.leaderboard_mode, draft.ladder_alpha)
     if db.session.scalar(of_tenant(Challenge, tenant).where(Challenge.slug == draft.slug)):
         raise Conflict(f"class {tenant.slug} has a challenge {draft.slug!r} already")
     key_file = _read_key(draft)
@@ -73,7 +80,8 @@ def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
         tenant=tenant, slug=draft.slug, title=draft.title, description=draft.description or None,
         metric=key_file.key.metric.name, answer_key_sha256=stored.sha256,
         prediction_column=key_file.key.prediction_column, deadline=as_stored_utc(draft.deadline),
-        daily_quota=draft.daily_quota,
+        daily_quota=draft.daily_quota, score_precision=draft.score_precision,
+        leaderboard_mode=draft.leaderboard_mode, ladder_alpha=draft.ladder_alpha,
     )  # fmt: skip
     with _all_or_nothing():
         db.session.add(challenge)
@@ -84,23 +92,30 @@ def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
 
 def edit_challenge(challenge: Challenge, changes: dict, files: tuple[Upload, ...] = ()) -> Challenge:
     """Apply the members present in `changes` (title, description, deadline, daily_quota, closed,
-    private_revealed, remove_files) and add `files`; a key or metric never changes here."""
+    private_revealed, remove_files, score_precision, leaderboard_mode, ladder_alpha) and add `files`;
+    a key or metric never changes here."""
     frozen = {"metric", "answer_key", "prediction_column"} & set(changes)
     if frozen:
         raise Conflict(f"{', '.join(sorted(frozen))} cannot change: make a new challenge for a new key")
     _check_text(changes.get("title", challenge.title), changes.get("description"))
+    _check_feedback(changes.get("score_precision", challenge.score_precision),
+                    changes.get("leaderboard_mode", challenge.leaderboard_mode),
+                    changes.get("ladder_alpha", challenge.ladder_alpha))  # fmt: skip
+    leaves_ladder = challenge.leaderboard_mode == LADDER and changes.get("leaderboard_mode") == EXACT
     removed = set(changes.get("remove_files") or ())
     unknown = removed - {f.name for f in challenge.files}
     if unknown:
         raise InvalidInput(f"remove_files: the challenge has no file {sorted(unknown)[0]!r}")
     with _all_or_nothing():
-        for name in ("title", "daily_quota", "closed"):
+        for name in ("title", "daily_quota", "closed", "score_precision", "leaderboard_mode", "ladder_alpha"):
             if name in changes:
                 setattr(challenge, name, changes[name])
         if "description" in changes:
             challenge.description = changes["description"] or None
         challenge.files = [f for f in challenge.files if f.name not in removed]
         add_files(challenge, files)
+    if leaves_ladder:  # the Ladder's holders give way to each student's best public score again
+        rebuild_standings(challenge)
     db.session.commit()
     if "deadline" in changes:
         set_deadline(challenge, changes["deadline"])
@@ -158,6 +173,15 @@ def _refuse_the_practice_key(key_file: KeyFile) -> None:
                 problems=[],
                 total_problems=1,
             )
+
+
+def _check_feedback(precision: int, mode: str, alpha: float) -> None:
+    if not 0 <= precision <= MAX_PRECISION:
+        raise InvalidInput(f"score_precision: 0 to {MAX_PRECISION} decimals, not {precision}")
+    if mode not in (EXACT, LADDER):
+        raise InvalidInput(f"leaderboard_mode: {EXACT} or {LADDER}, not {mode!r}")
+    if not 0 < alpha < 0.5:
+        raise InvalidInput(f"ladder_alpha: a level between 0 and 0.5, not {alpha}")
 
 
 def _check_text(title: str, description: str | None) -> None:

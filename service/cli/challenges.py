@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 import service.accounts.users as accounts
 from scoring import METRICS
-from service.challenges.authoring import ChallengeDraft, Upload, create_challenge, part_rows
+from service.challenges.authoring import ChallengeDraft, Upload, create_challenge, edit_challenge, part_rows
 from service.challenges.lookup import challenge_of
 from service.challenges.reveal import set_deadline, set_revealed
 from service.cli.helpers import fail_cleanly
@@ -73,20 +73,38 @@ def create(
                f"{rows['public']:,} Public and {rows['private']:,} Private rows, {len(challenge.files)} file(s)")  # fmt: skip
 
 
+@challenges_cli.command("feedback")
+@click.option("--tenant", "tenant_slug", required=True, help="the class's slug")
+@click.option("--challenge", "challenge_slug", help="the challenge (default: the class's first)")
+@click.option("--precision", "score_precision", type=click.IntRange(0, 10), help="decimals students see")
+@click.option(
+    "--mode", "leaderboard_mode", type=click.Choice(["exact", "ladder"]), help="the public leaderboard"
+)
+@click.option("--alpha", "ladder_alpha", type=float, help="the Ladder's level (default 0.05)")
+@fail_cleanly
+def feedback(tenant_slug: str, challenge_slug: str | None, **settings) -> None:
+    """What students are shown: the decimals of their scores, an exact or a Ladder leaderboard."""
+    challenge = challenge_of(accounts.tenant_by_slug(tenant_slug), challenge_slug)
+    edit_challenge(challenge, {name: value for name, value in settings.items() if value is not None})
+    click.echo(f"{tenant_slug}/{challenge.slug}: scores to {challenge.score_precision} decimals, "
+               f"{challenge.leaderboard_mode} leaderboard"
+               + (f" (level {challenge.ladder_alpha:g})" if challenge.leaderboard_mode == "ladder" else ""))  # fmt: skip
+
+
 @challenges_cli.command("list")
 @click.option("--tenant", "tenant_slug", help="only this class")
 @fail_cleanly
 def list_challenges(tenant_slug: str | None) -> None:
-    """Every challenge, one a line: class/slug, id, metric, state, deadline."""
+    """Every challenge, one a line: class/slug, id, metric, state, deadline, what students are shown."""
     query = select(Challenge).join(Tenant).order_by(Tenant.slug, Challenge.id)
     if tenant_slug is not None:
         query = query.where(Challenge.tenant_id == accounts.tenant_by_slug(tenant_slug).id)
     for challenge in db.session.scalars(query):
         state = "closed" if challenge.closed else "practice" if challenge.practice else "open"
         deadline = f"{challenge.deadline:%Y-%m-%d %H:%M} UTC" if challenge.deadline else "no deadline"
-        click.echo(
-            f"{challenge.tenant.slug}/{challenge.slug}\tid {challenge.id}\t{challenge.metric}\t{state}\t{deadline}"
-        )
+        feedback = f"{challenge.leaderboard_mode}, {challenge.score_precision} decimals"
+        click.echo(f"{challenge.tenant.slug}/{challenge.slug}\tid {challenge.id}\t{challenge.metric}\t{state}"
+                   f"\t{deadline}\t{feedback}")  # fmt: skip
 
 
 def _upload(path: Path) -> Upload:

@@ -31,6 +31,12 @@ class ChallengeCreateSchema(Schema):
     deadline = UtcDateTime(load_default=None, metadata={"description": "no zone: UTC"})
     daily_quota = fields.Integer(load_default=None, validate=validate.Range(0, 10_000))
     files = fields.List(Upload(), load_default=list, metadata={"description": "files for students"})
+    score_precision = fields.Integer(load_default=5, validate=validate.Range(0, 10),
+                                     metadata={"description": "decimals of the scores students see"})  # fmt: skip
+    leaderboard_mode = Text(load_default="exact", validate=validate.OneOf(["exact", "ladder"]),
+                            metadata={"description": "ladder: the public score moves only for a significant gain"})  # fmt: skip
+    ladder_alpha = fields.Float(load_default=0.05, validate=validate.Range(0, 0.5, min_inclusive=False,
+                                max_inclusive=False), metadata={"description": "the Ladder's level"})  # fmt: skip
 
 
 class ChallengeEditSchema(Schema):
@@ -48,6 +54,10 @@ class ChallengeEditSchema(Schema):
         metadata={"description": "reveal private scores now, or hide them again"}
     )
     remove_files = fields.List(Text(), metadata={"description": "names of files to remove"})
+    score_precision = fields.Integer(validate=validate.Range(0, 10),
+                                     metadata={"description": "decimals of the scores students see"})  # fmt: skip
+    leaderboard_mode = Text(validate=validate.OneOf(["exact", "ladder"]))
+    ladder_alpha = fields.Float(validate=validate.Range(0, 0.5, min_inclusive=False, max_inclusive=False))
     metric = Text(metadata={"description": "cannot change: refused with 409"})
     prediction_column = Text(metadata={"description": "cannot change: refused with 409"})
 
@@ -86,6 +96,9 @@ class ChallengeSchema(Schema):
     closed = fields.Boolean(metadata={"description": "a closed challenge refuses uploads"})
     practice = fields.Boolean(metadata={"description": "graded on the public practice key"})
     daily_quota = fields.Integer(allow_none=True)
+    score_precision = fields.Integer(metadata={"description": "decimals of the scores students see"})
+    leaderboard_mode = fields.String(metadata={"enum": ["exact", "ladder"]})
+    ladder_alpha = fields.Float()
     rows = fields.Function(
         lambda c: PartRowsSchema().dump(part_rows(c)), metadata={"description": "per part"}
     )

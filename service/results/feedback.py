@@ -4,17 +4,19 @@ Staff always see exact scores and the Ladder's figures."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from service.extensions import db
 from service.store.models import Challenge, Role, Submission, User
 
-LADDER = "ladder"
+EXACT, LADDER = "exact", "ladder"  # leaderboard modes
 P_VALUE_DECIMALS = 2
 
 
 def format_score(value: float | None) -> str:
     """A score for a page: as it is, in the fewest digits that give it back exactly (a student's is
     already rounded, so this never shows more digits than the challenge's precision)."""
-    return "—" if value is None else repr(float(value))
+    return "—" if value is None else np.format_float_positional(float(value), trim="-")
 
 
 def sees_exact_scores(viewer: User) -> bool:

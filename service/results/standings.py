@@ -5,14 +5,15 @@ submission never stands."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
 from scoring import metric_named
 from service.extensions import db
-from service.store.models import Standing, Submission
+from service.results.feedback import LADDER
+from service.store.models import Challenge, Standing, Submission, SubmissionStatus
 
 
 def record_finished(submission_id: int) -> None:
@@ -31,7 +32,7 @@ def record_finished(submission_id: int) -> None:
     db.session.execute(update(Standing).where(owner).values(entries=Standing.entries + 1))
     if finished.public_score is None:
         return
-    if finished.challenge.leaderboard_mode == "ladder":
+    if finished.challenge.leaderboard_mode == LADDER:
         _ladder_step(finished, owner)
         return
     best = aliased(Submission)
@@ -73,3 +74,31 @@ def _ladder_step(finished: Submission, owner) -> None:
     ).rowcount
     if not moved:
         db.session.execute(update(Submission).where(Submission.id == finished.id).values(ladder_moved=False))
+
+
+def rebuild_standings(challenge: Challenge) -> None:
+    """Each student's best public submission again, from their history (leaving Ladder mode)."""
+    greater = metric_named(challenge.metric).greater_is_better
+    order = Submission.public_score.desc() if greater else Submission.public_score.asc()
+    ranked = (
+        select(
+            Submission.user_id,
+            Submission.id,
+            func.row_number()
+            .over(partition_by=Submission.user_id, order_by=(order, Submission.created_at, Submission.id))
+            .label("place"),
+        )  # fmt: skip
+        .where(
+            Submission.challenge_id == challenge.id,
+            Submission.status == SubmissionStatus.FINISHED,
+            Submission.late.is_(False),
+            Submission.public_score.is_not(None),
+        )
+        .subquery()
+    )
+    best = select(ranked.c.id).where(ranked.c.user_id == Standing.user_id, ranked.c.place == 1)
+    db.session.execute(
+        update(Standing)
+        .where(Standing.challenge_id == challenge.id)
+        .values(best_public_id=best.scalar_subquery())
+    )

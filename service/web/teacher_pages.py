@@ -84,6 +84,14 @@ def _apply(challenge: Challenge, action: str | None) -> None:
         changes = {"title": form.get("title", "").strip(), "description": _description(form),
                    "daily_quota": _quota(form)}  # fmt: skip
         edit_challenge(challenge, changes, _uploads(request.files.getlist("files")))
+    elif action == "feedback":
+        changes = {
+            "score_precision": _number(form, "score_precision", int, 5, "0 to 10 decimals", lambda v: 0 <= v <= 10),
+            "leaderboard_mode": form.get("leaderboard_mode", "exact"),
+            "ladder_alpha": _number(form, "ladder_alpha", float, 0.05, "a level between 0 and 0.5",
+                                    lambda v: 0 < v < 0.5),
+        }  # fmt: skip
+        edit_challenge(challenge, changes)
     elif action in ("close", "open"):
         edit_challenge(challenge, {"closed": action == "close"})
     elif action == "remove-file":

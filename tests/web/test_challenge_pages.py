@@ -191,3 +191,23 @@ def test_the_operator_makes_a_challenge_for_a_class(client, two_classes):
     student = client.application.test_client()
     signed_in_csrf(student, "student-b")
     assert "Diabetes progression" in student.get("/web/challenges").get_data(as_text=True)
+
+
+def test_the_class_page_sets_what_students_are_shown(client, make_user):
+    from tests.web.helpers import signed_in_csrf
+
+    make_user("teacher-a", "teacher", "class-a")
+    token = signed_in_csrf(client, "teacher-a")
+    page = client.get("/web/teacher").get_data(as_text=True)
+    assert "5 decimals, exact leaderboard" in page
+    challenge_id = client.get("/challenges").get_json()[0]["id"]
+    sent = client.post(f"/web/teacher/challenges/{challenge_id}", data={
+        "csrf_token": token, "action": "feedback", "score_precision": "2", "leaderboard_mode": "ladder",
+        "ladder_alpha": "0.01",
+    })  # fmt: skip
+    assert sent.status_code == 302
+    shown = client.get(f"/challenges/{challenge_id}").get_json()
+    assert (shown["score_precision"], shown["leaderboard_mode"], shown["ladder_alpha"]) == (2, "ladder", 0.01)
+    refused = client.post(f"/web/teacher/challenges/{challenge_id}", data={
+        "csrf_token": token, "action": "feedback", "score_precision": "11"})  # fmt: skip
+    assert refused.status_code == 400 and "0 to 10 decimals" in refused.get_data(as_text=True)

@@ -1,0 +1,168 @@
+"""What students are shown of the hidden key: scores at the challenge's precision, and a Ladder."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.results.feedback import format_score
+from tests.conftest import login
+from tests.routes.test_jobs import wait_until_done
+
+ROWS = 3000
+
+
+def binary_key(seed: int = 0):
+    rng = np.random.default_rng(seed)
+    labels = (rng.random(ROWS) < 0.15).astype(int)
+    usage = np.where(rng.random(ROWS) < 0.5, "Public", "Private")
+    text = "Id,y,Usage\n" + "".join(f"{i},{y},{u}\n" for i, (y, u) in enumerate(zip(labels, usage), start=1))
+    return labels, text.encode()
+
+
+def make(client, teacher, slug: str, key: bytes, **fields):
+    data = {"slug": slug, "title": slug, "metric": "roc_auc", "prediction_column": "Probability",
+            "answer_key": (io.BytesIO(key), "key.csv"), "daily_quota": "100", **fields}  # fmt: skip
+    response = client.post("/admin/challenges", headers=teacher, data=data)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def upload(client, headers, slug: str, predictions) -> dict:
+    body = "Id,Probability\n" + "".join(f"{i},{p!r}\n" for i, p in enumerate(predictions.tolist(), start=1))
+    response = client.post("/jobs", headers=headers, data={"file": (io.BytesIO(body.encode()), "p.csv"),
+                                                          "challenge": slug})  # fmt: skip
+    assert response.status_code == 202, response.get_json()
+    return wait_until_done(client, headers, response.headers["Location"])
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(jobs_rate_limit="1000 per minute")  # a prober's 30 uploads; the limit has its own tests
+
+
+@pytest.fixture
+def people(client, two_classes):
+    return login(client, "teacher-a"), login(client, "student-a")
+
+
+def test_ladder_moves_for_a_better_model_at_once_and_hardly_for_thirty_probes(client, people):
+    teacher, student = people
+    labels, key = binary_key()
+    make(client, teacher, "ladder", key, leaderboard_mode="ladder")
+    rng = np.random.default_rng(1)
+    baseline = labels * 0.6 + rng.normal(0, 0.5, ROWS)
+    first = upload(client, student, "ladder", baseline)
+    assert first["leaderboard"]["moved"] is True and first["public_score"] is not None
+
+    moves = []
+    probe = baseline.copy()
+    for _ in range(30):  # each changes a few rows of the one before, as a prober reads labels off
+        probe = probe.copy()
+        rows = rng.choice(ROWS, size=5, replace=False)
+        probe[rows] = rng.normal(0.3, 0.5, 5)
+        job = upload(client, student, "ladder", probe)
+        moves.append(job["leaderboard"]["moved"])
+        if not job["leaderboard"]["moved"]:
+            assert job["public_score"] is None  # no measurement of the key for the student
+            assert re.fullmatch(r"not significantly better than your [0-9.]+, p = [0-9.]+: your leaderboard "
+                                r"score stays", job["leaderboard"]["message"])  # fmt: skip
+            exact = client.get(f"/jobs/{job['id']}", headers=teacher).get_json()
+            assert exact["public_score"] is not None and 0 <= exact["leaderboard"]["p_value"] <= 1
+    assert sum(moves) <= 4, moves
+
+    board = client.get("/leaderboard?challenge=ladder", headers=student).get_json()
+    held = board["public"][0]["score"]
+    better = upload(client, student, "ladder", labels * 2.0 + rng.normal(0, 0.5, ROWS))
+    assert better["leaderboard"]["moved"] is True and better["public_score"] > held
+    board = client.get("/leaderboard?challenge=ladder", headers=student).get_json()
+    assert board["public"][0]["score"] == better["public_score"]
+
+
+def test_leaving_ladder_mode_gives_each_student_their_best_public_score_again(client, people):
+    teacher, student = people
+    labels, key = binary_key(2)
+    challenge = make(client, teacher, "back", key, leaderboard_mode="ladder")
+    rng = np.random.default_rng(3)
+    base = labels * 0.6 + rng.normal(0, 0.5, ROWS)
+    held = upload(client, student, "back", base)
+    nudged = base.copy()
+    nudged[np.flatnonzero(labels == 1)[:2]] += 5  # two positives ranked first: a real but tiny gain
+    tiny = upload(client, student, "back", nudged)
+    assert tiny["leaderboard"]["moved"] is False
+    exact = {job["id"]: client.get(f"/jobs/{job['id']}", headers=teacher).get_json()["public_score"]
+             for job in (held, tiny)}  # fmt: skip
+    assert exact[tiny["id"]] > exact[held["id"]]
+    assert (
+        client.get("/leaderboard?challenge=back", headers=teacher).get_json()["public"][0]["score"]
+        == exact[held["id"]]
+    )
+    client.patch(f"/admin/challenges/{challenge['id']}", headers=teacher, json={"leaderboard_mode": "exact"})
+    board = client.get("/leaderboard?challenge=back", headers=teacher).get_json()
+    assert board["public"][0]["score"] == exact[tiny["id"]]
+
+
+def decimals(value: float) -> int:
+    return max(0, -Decimal(repr(value)).as_tuple().exponent)
+
+
+def numbers_in(document) -> list[float]:
+    if isinstance(document, dict):
+        return [n for key, v in document.items() if key not in ("id", "job_id", "rank", "entries", "rows")
+                for n in numbers_in(v)]  # fmt: skip
+    if isinstance(document, list):
+        return [n for v in document for n in numbers_in(v)]
+    return [document] if isinstance(document, float) else []
+
+
+@pytest.mark.parametrize("precision", [0, 2, 3, 7])
+def test_no_route_or_page_a_student_reaches_shows_more_digits_than_set(client, people, precision):
+    teacher, student = people
+    labels, key = binary_key(4)
+    challenge = make(client, teacher, "digits", key, score_precision=str(precision))
+    job = upload(client, student, "digits", labels * 0.5 + np.random.default_rng(5).normal(0, 0.5, ROWS))
+    client.patch(f"/admin/challenges/{challenge['id']}", headers=teacher, json={"private_revealed": True})
+    routes = [
+        f"/jobs/{job['id']}",
+        "/jobs",
+        "/scores",
+        "/leaderboard?challenge=digits",
+        f"/jobs/{job['id']}/roc",
+    ]
+    for route in routes:
+        found = numbers_in(client.get(route, headers=student).get_json())
+        assert found and all(decimals(n) <= precision for n in found if n not in (0.0, 1.0)), (route, found)
+    exact = client.get(f"/jobs/{job['id']}", headers=teacher).get_json()["public_score"]
+    assert decimals(exact) > precision  # the teacher's is exact
+    cookie = client.post("/login", json={"username": "student-a", "password": "correct horse battery"})
+    assert cookie.status_code == 200
+    client.set_cookie("access_token_cookie", cookie.get_json()["access_token"])
+    for page in (
+        f"/web/jobs/{job['id']}",
+        "/web/submissions?challenge=digits",
+        "/web/leaderboard?challenge=digits",
+    ):
+        html = client.get(page).get_data(as_text=True)
+        html = re.sub(
+            r'<text class="tick"[^>]*>[^<]*</text>', "", html
+        )  # axis ticks, laid out from shown scores
+        shown = {float(n) for n in re.findall(r"\b\d+\.\d+\b", html)}
+        assert round(exact, precision) in shown or precision == 0, page
+        # No number on the page tells a digit of the score beyond the precision.
+        assert not any(decimals(n) > precision and abs(n - exact) < 10 ** -(precision + 1) for n in shown), (
+            page
+        )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-1e6, 1e6, allow_nan=False), st.integers(0, 10))
+def test_a_rounded_score_as_a_page_writes_it_has_at_most_the_precisions_decimals(value, precision):
+    written = format_score(round(value, precision))
+    assert "e" not in written and len(written.partition(".")[2]) <= precision
+    assert float(written) == round(value, precision)
