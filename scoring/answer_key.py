@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +11,7 @@ import pandas as pd
 
 from .errors import AnswerKeyError
 from .metrics import Metric, metric_named
+from .packed import PackedTexts
 
 ID_COLUMN = "Id"
 USAGE_COLUMN = "Usage"
@@ -82,6 +83,11 @@ class AnswerKey:
     def rows_of(self, submitted_ids: np.ndarray) -> np.ndarray:
         """Answer-key row of each submitted Id, or -1 for an Id not in the key."""
         return self._lookup.rows_of(submitted_ids)
+
+    @cached_property
+    def packed_ids(self) -> PackedTexts:
+        """Text Ids for lookups over a file's bytes (the fast path reads no Python string per row)."""
+        return PackedTexts(self.ids.tolist())
 
     def describe_ids(self) -> str:
         if self.text_ids:

@@ -27,7 +27,8 @@ def test_string_labels_score_as_sklearn_on_each_part_fast_or_quoted(iris_key):
     rng = np.random.default_rng(2)
     guessed = np.where(rng.random(len(labels)) < 0.3, rng.permutation(labels), labels)
     ids = [f"flower-{i}" for i in range(len(labels))]
-    for data in (predictions_csv(ids, guessed), predictions_csv(ids, guessed, quote=True)):
+    plain = predictions_csv(ids, guessed)
+    for data in (plain, plain.replace(b"\n", b"\r\n"), predictions_csv(ids, guessed, quote=True)):
         result = score_submission(data, key)
         for value, mask in ((result.public_score, key.public), (result.private_score, ~key.public)):
             assert abs(value - f1_score(labels[mask], guessed[mask], average="macro")) <= 1e-9

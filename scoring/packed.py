@@ -1,0 +1,64 @@
+"""Exact lookups of short texts (text Ids, class labels) in NumPy, without a Python object per cell.
+
+Each text is packed, zero-padded, into a few 64-bit words; the words are mixed into one hash to
+search the sorted hashes of the known texts, and a match is confirmed by comparing every word, so
+the lookup is exact whatever the hash does (texts hold no NUL byte: require_text refuses them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Longer texts take the general path (pandas); Kaggle's text Ids are short (ids, UUIDs: 36 bytes).
+MAX_BYTES = 64
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+class PackedTexts:
+    """A set of distinct texts, numbered in the given order, for `rows_of` lookups."""
+
+    def __init__(self, texts) -> None:
+        encoded = [text.encode("utf-8") for text in texts]
+        self.width = max(8, -(-max(map(len, encoded), default=0) // 8) * 8)
+        self.usable = self.width <= MAX_BYTES
+        if not self.usable:
+            return
+        joined = np.frombuffer(b"".join(encoded) or b"\0", dtype=np.uint8)
+        ends = np.cumsum([len(e) for e in encoded])
+        starts = ends - np.array([len(e) for e in encoded], dtype=np.int64)
+        self.words = _words(joined, starts, ends, self.width)
+        hashes = _hash(self.words)
+        self.order = np.argsort(hashes, kind="stable")
+        self.sorted_hashes = hashes[self.order]
+        # Two known texts with one hash: search could not tell them apart (never seen, but be exact).
+        self.usable = not (self.sorted_hashes[1:] == self.sorted_hashes[:-1]).any()
+
+    def rows_of(self, data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
+        """The number of each text data[starts:ends] among the known ones, -1 if unknown; None when a
+        text is longer than every known one could be (it is unknown: the caller's general path says so)."""
+        if not self.usable or len(starts) == 0 or int((ends - starts).max()) > self.width:
+            return None
+        words = _words(data, starts, ends, self.width)
+        hashes = _hash(words)
+        at = np.minimum(np.searchsorted(self.sorted_hashes, hashes), len(self.sorted_hashes) - 1)
+        rows = self.order[at]
+        found = (self.sorted_hashes[at] == hashes) & (self.words[rows] == words).all(axis=1)
+        return np.where(found, rows, -1)
+
+
+def _words(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
+    """(n, width // 8) uint64: each text's bytes, zero-padded to `width`."""
+    offsets = np.arange(width)
+    index = starts[:, None] + offsets
+    inside = offsets < (ends - starts)[:, None]
+    packed = np.where(inside, data[np.minimum(index, len(data) - 1)], 0).astype(np.uint8)
+    return np.ascontiguousarray(packed).view(np.uint64)
+
+
+def _hash(words: np.ndarray) -> np.ndarray:
+    value = np.zeros(len(words), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in words.T:  # a few columns: texts are short
+            value = (value ^ column) * _MIX
+            value ^= value >> np.uint64(29)
+    return value
