@@ -14,6 +14,7 @@ from service.http.routes import (
     submit,
 )
 from service.http.routes.admin import challenges as admin_challenges
+from service.http.routes.admin import integrity as admin_integrity
 from service.http.routes.admin import quota as admin_quota
 from service.http.routes.admin import roster as admin_roster
 from service.http.routes.admin import scores as admin_scores
@@ -22,7 +23,7 @@ from service.http.routes.admin import users as admin_users
 
 ROUTES = (
     submit, auth, jobs, quota, scores, challenges, leaderboard, final_submissions, health,
-    admin_users, admin_roster, admin_tenants, admin_quota, admin_scores, admin_challenges,
+    admin_users, admin_roster, admin_tenants, admin_quota, admin_scores, admin_challenges, admin_integrity,
 )  # fmt: skip
 
 
