@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, func, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from scoring import metric_named
-from scoring.signature import SAMPLE_ROWS
+from scoring.signature import SAMPLE_ROWS, similarities
 from service.challenges.authoring import part_rows
 from service.extensions import db
 from service.results.leaderboard import leaderboard
@@ -37,7 +37,6 @@ PROBE_SHARE = Fraction(1, 100)
 MIN_RUN = 3
 MAX_JOBS_PER_RUN = 50
 IDS_PER_QUERY = 5000  # bound parameters per statement: SQLite allows 32,766
-PAIRS_PER_STEP = 8192
 THRESHOLDS = {
     "similarity": SIMILARITY_THRESHOLD, "probe_share": float(PROBE_SHARE), "min_run": MIN_RUN,
     "max_students_per_bucket": MAX_STUDENTS_PER_BUCKET, "max_jobs_per_pair": MAX_JOBS_PER_PAIR,
@@ -202,8 +201,8 @@ def _bucket_query(challenge_id: int):
 
 
 def _similarities(pairs: list[tuple[int, int]], labels: bool) -> np.ndarray:
-    """`scoring.signature.similarity` of each pair of jobs' traces, for every pair at once: thousands of
-    candidates one call at a time would cost more than the rest of the report."""
+    """`scoring.signature.similarity` of each pair of jobs' traces, all at once: thousands of candidates
+    one call at a time would cost more than the rest of the report."""
     ends = np.fromiter(chain.from_iterable(pairs), np.int64, 2 * len(pairs)).reshape(-1, 2)
     jobs = np.unique(ends)
     traces: dict[int, bytes] = {}
@@ -218,15 +217,8 @@ def _similarities(pairs: list[tuple[int, int]], labels: bool) -> np.ndarray:
     fits = np.array([len(traces.get(job, b"")) == 2 * width for job in jobs.tolist()], dtype=bool)
     values = np.zeros((len(jobs), width), dtype="<u2")
     values[fits] = np.frombuffer(b"".join(traces[j] for j in jobs[fits].tolist()), "<u2").reshape(-1, width)
-    if not labels:  # unit vectors of the centred ranks; float32 is 1e-7 close, and halves the copies
-        centred = values - values.mean(axis=1, keepdims=True)
-        norms = np.linalg.norm(centred, axis=1, keepdims=True)
-        values = np.divide(centred, norms, out=np.zeros_like(centred), where=norms > 0).astype(np.float32)
     first, second = np.searchsorted(jobs, ends[:, 0]), np.searchsorted(jobs, ends[:, 1])
-    scores = np.zeros(len(pairs))
-    for start in range(0, len(pairs), PAIRS_PER_STEP):  # in steps: a row of each pair's traces is big
-        a, b = values[first[start : start + PAIRS_PER_STEP]], values[second[start : start + PAIRS_PER_STEP]]
-        scores[start : start + len(a)] = (a == b).mean(axis=1) if labels else np.einsum("ij,ij->i", a, b)
+    scores = similarities(values, first, second, labels)
     return np.where(fits[first] & fits[second], scores, 0.0)
 
 
