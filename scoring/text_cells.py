@@ -1,6 +1,7 @@
 """Reading a submission whose Ids are text or whose predictions are class labels.
 
-A valid file takes a fast path (pandas' C parser, then vectorised lookups of Ids and classes).
+A valid file takes a fast path (pandas' C parser for numbers and labels, text Ids looked up from
+the bytes; Ids longer than `packed.MAX_BYTES` are left to the reference).
 Anything else is read by the reference reader, row by row, which names every problem. Its cost
 is linear in the rows, and a file is refused at once when it has more lines than the key could
 explain, so the rows it reads are bounded by the key's size (itself bounded by a setting).
@@ -42,8 +43,7 @@ def _parse_fast(rows: bytes, key: AnswerKey) -> Submission | None:
     """The common case in vectorised code; None means "read it strictly instead"."""
     if not plain_rows(rows, len(key)):  # quoting, lone CRs, extra fields: the reference's
         return None
-    packed = _parse_packed(rows, key)
-    return packed if packed is not None else _parse_with_pandas(rows, key)
+    return _parse_packed(rows, key)
 
 
 def _parse_packed(rows: bytes, key: AnswerKey) -> Submission | None:
@@ -87,32 +87,6 @@ def _columns(rows: bytes, dtypes: dict[int, str]) -> pd.DataFrame | None:
                                skip_blank_lines=False, engine="c")  # fmt: skip
     except (ValueError, pd.errors.ParserError, OverflowError):
         return None
-
-
-def _parse_with_pandas(rows: bytes, key: AnswerKey) -> Submission | None:
-    labels = key.metric.prediction == "label"
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(rows), header=None, names=["id", "prediction"],
-            dtype={"id": object if key.text_ids else "int64", "prediction": object if labels else "float64"},
-            keep_default_na=False, na_filter=False, skip_blank_lines=False, index_col=False, engine="c",
-        )  # fmt: skip
-    except (ValueError, pd.errors.ParserError, OverflowError):
-        return None
-    if len(frame) != len(key):
-        return None
-    if labels:
-        predictions = pd.Index(key.classes).get_indexer(frame["prediction"].to_numpy()).astype(np.int64)
-        if (predictions < 0).any():  # an unknown class, or spaces around one
-            return None
-    else:
-        predictions = frame["prediction"].to_numpy()
-        if not np.isfinite(predictions).all():
-            return None
-    key_rows = key.rows_of(frame["id"].to_numpy())
-    if not is_permutation(key_rows, len(key)):
-        return None
-    return Submission(predictions, key_rows)
 
 
 class TextRowReader(RowReader):
