@@ -75,9 +75,55 @@ def log_loss(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Mean negative log of the probability given to each row's true label (sklearn's `log_loss`)."""
     if len(y_true) == 0:
         return NAN
+    return float(log_loss_rows(y_true, y_pred).mean())
+
+
+# Per-row losses, lower is better: the metrics below are means of them (or roots of those means);
+# the Ladder's paired test compares them row by row.
+def log_loss_rows(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     given_to_truth = np.where(y_true == 1, y_pred, 1.0 - y_pred)
     np.clip(given_to_truth, _EPS, 1.0 - _EPS, out=given_to_truth)
-    return float(-np.log(given_to_truth, out=given_to_truth).mean())
+    return np.negative(np.log(given_to_truth, out=given_to_truth), out=given_to_truth)
+
+
+def squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    error = y_pred - y_true
+    return np.multiply(error, error, out=error)
+
+
+def absolute_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    error = y_pred - y_true
+    return np.abs(error, out=error)
+
+
+def squared_log_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return squared_error(np.log1p(y_true), np.log1p(y_pred))
+
+
+def misses(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return (y_true != y_pred).astype(np.float64)
+
+
+def _hits(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return (y_true == y_pred).astype(np.float64)
+
+
+def _mean_of_rows(per_row: Callable, finish: Callable[[float], float] = float) -> Split:
+    """All three parts of a metric that is (a function of) the mean of a per-row value, in one pass
+    over the rows: each part's sum is a dot product with its mask, the whole's their sum."""
+
+    def split(y_true: np.ndarray, y_pred: np.ndarray, public: np.ndarray) -> Parts:
+        values = per_row(y_true, y_pred)
+        rows, public_rows = len(values), int(np.count_nonzero(public))
+        weights = public.astype(np.float64)
+        in_public = float(np.dot(values, weights))
+        # The Private sum is a sum of its own, not the total minus the Public one: that difference
+        # cancels catastrophically when a few rows are huge.
+        in_private = float(np.dot(values, np.subtract(1.0, weights, out=weights)))
+        parts = ((in_public + in_private, rows), (in_public, public_rows), (in_private, rows - public_rows))
+        return tuple(finish(part / count) if count else NAN for part, count in parts)
+
+    return split
 
 
 def brier(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -151,12 +197,12 @@ def _class_counts(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, n
 
 
 def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Root mean squared error (sklearn's `root_mean_squared_error`)."""
+    """Root mean squared error (sklearn's `root_meansquared_error`)."""
     return math.sqrt(_mean_square(y_pred - y_true))
 
 
 def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Mean absolute error (sklearn's `mean_absolute_error`)."""
+    """Mean absolute error (sklearn's `meanabsolute_error`)."""
     if len(y_true) == 0:
         return NAN
     return float(np.abs(y_pred - y_true).mean())
@@ -180,7 +226,7 @@ def r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 
 def rmsle(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Root mean squared error of log(1 + value) (sklearn's `root_mean_squared_log_error`)."""
+    """Root mean squared error of log(1 + value) (sklearn's `root_meansquared_log_error`)."""
     return math.sqrt(_mean_square(np.log1p(y_pred) - np.log1p(y_true)))
 
 
@@ -222,16 +268,20 @@ METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
         Metric("roc_auc", "ROC AUC", True, "binary", "probability", roc_auc, split=roc_auc_split),
-        Metric("log_loss", "log loss", False, "binary", "probability", log_loss),
-        Metric("brier", "Brier score", False, "binary", "probability", brier),
+        Metric(
+            "log_loss", "log loss", False, "binary", "probability", log_loss, _mean_of_rows(log_loss_rows)
+        ),
+        Metric("brier", "Brier score", False, "binary", "probability", brier, _mean_of_rows(squared_error)),
         Metric("average_precision", "average precision", True, "binary", "probability", average_precision),
-        Metric("accuracy", "accuracy", True, "labels", "label", accuracy),
+        Metric("accuracy", "accuracy", True, "labels", "label", accuracy, _mean_of_rows(_hits)),
         Metric("macro_f1", "macro F1", True, "labels", "label", macro_f1),
         Metric("mcc", "Matthews correlation", True, "labels", "label", mcc),
-        Metric("rmse", "RMSE", False, "numeric", "number", rmse),
-        Metric("mae", "MAE", False, "numeric", "number", mae),
+        Metric("rmse", "RMSE", False, "numeric", "number", rmse, _mean_of_rows(squared_error, math.sqrt)),
+        Metric("mae", "MAE", False, "numeric", "number", mae, _mean_of_rows(absolute_error)),
         Metric("r2", "R²", True, "numeric", "number", r2),
-        Metric("rmsle", "RMSLE", False, "numeric", "number", rmsle),
+        Metric(
+            "rmsle", "RMSLE", False, "numeric", "number", rmsle, _mean_of_rows(squared_log_error, math.sqrt)
+        ),
     )
 }
 

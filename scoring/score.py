@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from .answer_key import AnswerKey
 from .strict import Submission
 from .submission import parse_submission
@@ -36,9 +38,11 @@ def score_submission(data: bytes, key: AnswerKey, on_parsed: Callable[[], None] 
 def score_parsed(submission: Submission, key: AnswerKey) -> ScoreResult:
     """Score a submission already validated against `key`."""
     rows = submission.key_rows
-    everything, public, private = key.metric.score_parts(
-        key.targets[rows], submission.predictions, key.public[rows]
-    )
+    # A valid submission names every key row once: its predictions put in key order meet the key's
+    # own arrays, one scatter instead of a gather of the targets and of the Public marks.
+    in_key_order = np.empty_like(submission.predictions)
+    in_key_order[rows] = submission.predictions
+    everything, public, private = key.metric.score_parts(key.targets, in_key_order, key.public)
     return ScoreResult(
         score=_finite_or_none(everything),
         public_score=_finite_or_none(public),

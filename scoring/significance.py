@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
-from .metrics import _EPS, Metric
+from .metrics import Metric, absolute_error, log_loss_rows, misses, squared_error, squared_log_error
 
 
 @dataclass(frozen=True)
@@ -45,35 +45,22 @@ class Comparison:
         return bool(self.p_value < alpha and better)
 
 
-def _log_loss_rows(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    given_to_truth = np.clip(np.where(y_true == 1, y_pred, 1.0 - y_pred), _EPS, 1.0 - _EPS)
-    return -np.log(given_to_truth)
-
-
-def _squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    return np.square(y_pred - y_true)
-
-
-def _misclassified(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    return (y_true != y_pred).astype(np.float64)
-
-
 # Each metric's loss, lower is better, whose mean the metric is (or is monotone in, on fixed rows:
 # rmse and rmsle are roots of a mean, r2 is 1 - MSE / a constant). Average precision, macro F1
 # and MCC are not means of per-row losses; as a documented approximation they are tested on the
 # squared error of the scores against the 0/1 labels (average precision) and on the 0/1 error
 # (macro F1, MCC), so a move also needs their own score to be better (`Comparison.significant`).
 _LOSSES = {
-    "log_loss": _log_loss_rows,
-    "brier": _squared_error,
-    "average_precision": _squared_error,
-    "accuracy": _misclassified,
-    "macro_f1": _misclassified,
-    "mcc": _misclassified,
-    "rmse": _squared_error,
-    "mae": lambda y_true, y_pred: np.abs(y_pred - y_true),
-    "r2": _squared_error,
-    "rmsle": lambda y_true, y_pred: np.square(np.log1p(y_pred) - np.log1p(y_true)),
+    "log_loss": log_loss_rows,
+    "brier": squared_error,
+    "average_precision": squared_error,
+    "accuracy": misses,
+    "macro_f1": misses,
+    "mcc": misses,
+    "rmse": squared_error,
+    "mae": absolute_error,
+    "r2": squared_error,
+    "rmsle": squared_log_error,
 }
 
 
