@@ -159,12 +159,7 @@ def bench_http(count: int, rows: int) -> None:
         (folder / "receive.py").write_text(RECEIVE_APP)
         env = {**os.environ, "ANSWER_KEY_PATH": str(folder / "answer-key.csv"),
                "SUBMIT_RATE_LIMIT": "100000 per minute", "INSTANCE_PATH": str(folder / "instance")}  # fmt: skip
-        port, receive_port = free_port(), free_port()
-        flask = [sys.executable, "-m", "flask"]
-        service = start_server([*flask, "--app", "api.py", "run", "--port", str(port)], ROOT, env,
-                               f"http://127.0.0.1:{port}/health")  # fmt: skip
-        receiver = start_server([*flask, "--app", "receive.py", "run", "--port", str(receive_port)], folder, env,
-                                f"http://127.0.0.1:{receive_port}/")  # fmt: skip
+        (service, port), (receiver, receive_port) = start_service_and_receiver(folder, env)
         session = requests.Session()
 
         def latencies(url: str) -> list[float]:
@@ -265,6 +260,17 @@ def start_server(command: list[str], cwd: Path, env: dict[str, str], url: str) -
     raise SystemExit(f"{command} did not start")
 
 
+def start_service_and_receiver(folder: Path, env: dict[str, str]):
+    """`flask run` of the service and of the receive-only app (folder/receive.py): (process, port) each."""
+    port, receive_port = free_port(), free_port()
+    flask = [sys.executable, "-m", "flask"]
+    service = start_server([*flask, "--app", "api.py", "run", "--port", str(port)], ROOT, env,
+                           f"http://127.0.0.1:{port}/health")  # fmt: skip
+    receiver = start_server([*flask, "--app", "receive.py", "run", "--port", str(receive_port)], folder, env,
+                            f"http://127.0.0.1:{receive_port}/")  # fmt: skip
+    return (service, port), (receiver, receive_port)
+
+
 def memory_kib(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -291,12 +297,7 @@ def bench_attacks(repeats: int) -> bool:
             "SUBMIT_RATE_LIMIT": "100000 per minute",
             "INSTANCE_PATH": str(folder / "instance"),
         }
-        port, receive_port = free_port(), free_port()
-        flask = [sys.executable, "-m", "flask"]
-        service = start_server([*flask, "--app", "api.py", "run", "--port", str(port)], ROOT, env,
-                               f"http://127.0.0.1:{port}/health")  # fmt: skip
-        receiver = start_server([*flask, "--app", "receive.py", "run", "--port", str(receive_port)], folder, env,
-                                f"http://127.0.0.1:{receive_port}/")  # fmt: skip
+        (service, port), (receiver, receive_port) = start_service_and_receiver(folder, env)
         session = requests.Session()
         ok = True
         print(f"bad files sent to /submit over HTTP (flask run, the practice key; best of {repeats}):")
