@@ -15,6 +15,7 @@ from .errors import ProblemCollector, shown
 from .rows import RowReader
 
 NEWLINE, COMMA = ord("\n"), ord(",")
+_WINDOW = 1 << 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,26 +27,32 @@ class Submission:
     lines: np.ndarray | None = None  # each row's line, when it is not simply its position + 2
 
 
+def count_byte(data: bytes, byte: int, start: int = 0, end: int | None = None) -> int:
+    """How many times `byte` occurs in data[start:end]: NumPy over windows of a megabyte, a few times
+    faster than bytes.count, with no temporary the size of the upload."""
+    view = np.frombuffer(data, dtype=np.uint8)[start:end]
+    return sum(int(np.count_nonzero(view[at : at + _WINDOW] == byte)) for at in range(0, len(view), _WINDOW))
+
+
 def plain_rows(rows: bytes, expected: int) -> bool:
     """Whether pandas' C parser reads `rows` exactly as the csv module would, as `expected` rows of two
     fields: no quoting, no lone carriage return (pandas ends a row there; csv refuses it), one comma a
-    line (pandas would silently drop extra fields). Counted with NumPy: bytes.count is slower."""
+    line (pandas would silently drop extra fields; so no line is blank either)."""
     if b'"' in rows:
         return False
-    view = np.frombuffer(rows, dtype=np.uint8)
-    lines = int(np.count_nonzero(view == NEWLINE)) + 1
-    if lines != expected or int(np.count_nonzero(view == COMMA)) != lines:
+    lines = count_byte(rows, NEWLINE) + 1
+    if lines != expected or count_byte(rows, COMMA) != lines:
         return False
     return b"\r" not in rows or rows.count(b"\r") == rows.count(b"\r\n")
 
 
 def is_permutation(key_rows: np.ndarray, rows: int) -> bool:
     """Whether the submitted rows name every answer-key row exactly once."""
-    return (
-        len(key_rows) == rows
-        and not (key_rows < 0).any()
-        and np.bincount(key_rows, minlength=rows).max() == 1
-    )
+    if len(key_rows) != rows or not rows or key_rows.min() < 0:
+        return False
+    seen = np.zeros(rows, dtype=bool)
+    seen[key_rows] = True  # as many rows as the key and none missing: none is repeated either
+    return bool(seen.all())
 
 
 def parse_strict(text: str, key: AnswerKey, reader: RowReader | None = None) -> Submission:

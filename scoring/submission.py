@@ -20,7 +20,7 @@ import pandas as pd
 from .answer_key import ID_COLUMN, AnswerKey
 from .errors import NotTextError, Problem, ProblemCollector, SubmissionError, shown
 from .scan import Scanner
-from .strict import Submission, is_permutation, parse_strict, plain_rows
+from .strict import Submission, count_byte, is_permutation, parse_strict, plain_rows
 from .text_cells import read_text_cells
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -61,7 +61,7 @@ def parse_submission(data: bytes, key: AnswerKey) -> Submission:
 
 def _numeric_rows(data: bytes, rows_start: int, rows_end: int, key: AnswerKey) -> Submission:
     # Counted in place first: a file of the wrong length is never copied for pandas to read in vain.
-    if data.count(b"\n", rows_start, rows_end) + 1 == len(key):
+    if count_byte(data, ord("\n"), rows_start, rows_end) + 1 == len(key):
         fast = _parse_fast(data[rows_start:rows_end], key)
         if fast is not None:
             return fast
@@ -76,9 +76,10 @@ def _check_range(submission: Submission, key: AnswerKey) -> None:
     if key.metric.name not in PREDICTION_RANGES:
         return
     low, high = PREDICTION_RANGES[key.metric.name]
-    outside = np.flatnonzero((submission.predictions < low) | (submission.predictions > high))
-    if not len(outside):
+    predictions = submission.predictions
+    if predictions.min() >= low and predictions.max() <= high:  # two reductions, no temporaries
         return
+    outside = np.flatnonzero((predictions < low) | (predictions > high))
     wanted = f"between {low:g} and {high:g}" if np.isfinite(high) else f"of {low:g} or more"
     lines = outside + 2 if submission.lines is None else submission.lines[outside]
     collector = ProblemCollector()
@@ -180,7 +181,6 @@ def _parse_fast(rows: bytes, key: AnswerKey) -> Submission | None:
                 header=None,
                 names=["id", "prediction"],
                 dtype={"id": "int64", "prediction": "float64"},
-                skip_blank_lines=False,
                 index_col=False,
                 engine="c",
             )

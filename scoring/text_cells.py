@@ -17,7 +17,7 @@ import pandas as pd
 from .answer_key import AnswerKey
 from .errors import Problem, ProblemCollector, SubmissionError, shown
 from .rows import RowReader
-from .strict import Submission, is_permutation, parse_strict, plain_rows
+from .strict import Submission, count_byte, is_permutation, parse_strict, plain_rows
 
 # Lines beyond the key's rows that the reference still reads (blank lines, repeated rows...).
 SPARE_LINES = 1000
@@ -27,7 +27,7 @@ NAMED_CLASSES = 5
 
 def read_text_cells(data: bytes, start: int, end: int, key: AnswerKey) -> Submission:
     """Validate the rows data[start:end] against `key`; raises `SubmissionError` listing what is wrong."""
-    lines = data.count(b"\n", start, end) + 1
+    lines = count_byte(data, ord("\n"), start, end) + 1
     if lines > 2 * len(key) + SPARE_LINES:
         raise SubmissionError([Problem(
             f"expected {len(key):,} rows (one per answer-key Id), found {lines:,} lines"
@@ -83,8 +83,9 @@ def _columns(rows: bytes, dtypes: dict[int, str]) -> pd.DataFrame | None:
     """The columns named in `dtypes`, read by pandas' C parser; any other is skipped, not converted."""
     try:
         with np.errstate(invalid="ignore"):
-            return pd.read_csv(io.BytesIO(rows), header=None, usecols=sorted(dtypes), dtype=dtypes,
-                               skip_blank_lines=False, engine="c")  # fmt: skip
+            return pd.read_csv(
+                io.BytesIO(rows), header=None, usecols=sorted(dtypes), dtype=dtypes, engine="c"
+            )
     except (ValueError, pd.errors.ParserError, OverflowError):
         return None
 
