@@ -130,17 +130,22 @@ def test_a_store_at_the_initial_revision_upgrades_with_its_data_kept(empty_store
     assert stored == problems and rows[2].error == "the worker grading it was lost"
 
 
+def _add_a_class_with_a_student(connection) -> None:
+    """Class 1 and its student 1, as any revision from 0003 on stores them."""
+    connection.execute(
+        text("INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'c', 'C', '2026-01-01')")
+    )
+    connection.execute(text(
+        "INSERT INTO users (id, username, password_hash, role, tenant_id, disabled, token_version, created_at) "
+        "VALUES (1, 'ann', 'hash', 'STUDENT', 1, false, 0, '2026-01-01')"
+    ))  # fmt: skip
+
+
 def test_a_store_before_teachers_challenges_upgrades_with_its_challenges_kept_as_practice(empty_store):
     migrate_store(empty_store, "0005")
     engine = create_engine(empty_store.sqlalchemy_url)
     with engine.begin() as connection:
-        connection.execute(
-            text("INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'c', 'C', '2026-01-01')")
-        )
-        connection.execute(text(
-            "INSERT INTO users (id, username, password_hash, role, tenant_id, disabled, token_version, created_at) "
-            "VALUES (1, 'ann', 'hash', 'STUDENT', 1, false, 0, '2026-01-01')"
-        ))  # fmt: skip
+        _add_a_class_with_a_student(connection)
         connection.execute(text(
             "INSERT INTO challenges (id, tenant_id, slug, title, metric, deadline, created_at) "
             "VALUES (1, 1, 'gmsc', 'GMSC', 'roc_auc', '2026-02-01', '2026-01-01')"
@@ -175,13 +180,7 @@ def test_a_store_before_leaderboard_integrity_upgrades_to_exact_leaderboards_at_
     migrate_store(empty_store, "0006")
     engine = create_engine(empty_store.sqlalchemy_url)
     with engine.begin() as connection:
-        connection.execute(
-            text("INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'c', 'C', '2026-01-01')")
-        )
-        connection.execute(text(
-            "INSERT INTO users (id, username, password_hash, role, tenant_id, disabled, token_version, created_at) "
-            "VALUES (1, 'ann', 'hash', 'STUDENT', 1, false, 0, '2026-01-01')"
-        ))  # fmt: skip
+        _add_a_class_with_a_student(connection)
         connection.execute(text(
             "INSERT INTO challenges (id, tenant_id, slug, title, metric, closed, created_at) "
             "VALUES (1, 1, 'gmsc', 'GMSC', 'roc_auc', false, '2026-01-01')"
