@@ -12,7 +12,6 @@ then checked against the metric's range (probabilities in [0, 1] for log loss...
 from __future__ import annotations
 
 import codecs
-import io
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,7 @@ import pandas as pd
 from .answer_key import ID_COLUMN, AnswerKey
 from .errors import NotTextError, Problem, ProblemCollector, SubmissionError, shown
 from .scan import Scanner
-from .strict import Submission, count_byte, is_permutation, parse_strict, plain_rows
+from .strict import ByteWindow, Submission, is_permutation, parse_strict, unquoted_lines
 from .text_cells import read_text_cells
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -60,11 +59,9 @@ def parse_submission(data: bytes, key: AnswerKey) -> Submission:
 
 
 def _numeric_rows(data: bytes, rows_start: int, rows_end: int, key: AnswerKey) -> Submission:
-    # Counted in place first: a file of the wrong length is never copied for pandas to read in vain.
-    if count_byte(data, ord("\n"), rows_start, rows_end) + 1 == len(key):
-        fast = _parse_fast(data[rows_start:rows_end], key)
-        if fast is not None:
-            return fast
+    fast = _parse_fast(data, key, rows_start, rows_end)
+    if fast is not None:
+        return fast
     collector = ProblemCollector()
     Scanner(data, key, collector).run(rows_start, rows_end)
     collector.raise_if_any()
@@ -170,28 +167,34 @@ def _header_name(data: bytes, start: int, end: int) -> str:
     return data[start : start + 4 * 64].decode("utf-8", errors="ignore").strip().strip('"').strip() + "..."
 
 
-def _parse_fast(rows: bytes, key: AnswerKey) -> Submission | None:
-    """The common case in vectorised code; None means "read it strictly instead"."""
-    if not plain_rows(rows, len(key)):  # quoting, lone CRs, extra fields: the scanner and the reference
+def _parse_fast(data: bytes, key: AnswerKey, start: int = 0, end: int | None = None) -> Submission | None:
+    """The common case, the rows data[start:end], in vectorised code; None means "read it strictly
+    instead". pandas reads at most one row more than the key has: a long file costs it no more."""
+    end = len(data) if end is None else end
+    first_line_end = data.find(b"\n", start, end)
+    first_line_end = end if first_line_end < 0 else first_line_end
+    if not unquoted_lines(data, start, end) or data.count(b",", start, first_line_end) != 1:
         return None
     try:
         with np.errstate(invalid="ignore"):  # an empty Id cell: the strict reader says so
             frame = pd.read_csv(
-                io.BytesIO(rows),
+                ByteWindow(data, start, end),
                 header=None,
                 names=["id", "prediction"],
                 dtype={"id": "int64", "prediction": "float64"},
+                # Two fields on the first line: a line with more is an error, not silently cut.
                 index_col=False,
+                # A blank line is a row of empty cells, refused below, not skipped.
+                skip_blank_lines=False,
+                nrows=len(key) + 1,
                 engine="c",
             )
     except (ValueError, pd.errors.ParserError, OverflowError):
         return None
-    if len(frame) != len(key):
-        return None
     predictions = frame["prediction"].to_numpy()
-    if not np.isfinite(predictions).all():
+    if not np.isfinite(predictions).all():  # a line of one cell: its prediction is NaN
         return None
     key_rows = key.rows_of(frame["id"].to_numpy())
-    if not is_permutation(key_rows, len(key)):
+    if not is_permutation(key_rows, len(key)):  # also a file of more or fewer rows than the key
         return None
     return Submission(predictions, key_rows)

@@ -9,15 +9,13 @@ explain, so the rows it reads are bounded by the key's size (itself bounded by a
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 
 from .answer_key import AnswerKey
 from .errors import Problem, ProblemCollector, SubmissionError, shown
 from .rows import RowReader
-from .strict import Submission, count_byte, is_permutation, parse_strict, plain_rows
+from .strict import NEWLINE, ByteWindow, Submission, count_bytes, is_permutation, parse_strict, plain_rows
 
 # Lines beyond the key's rows that the reference still reads (blank lines, repeated rows...).
 SPARE_LINES = 1000
@@ -27,26 +25,27 @@ NAMED_CLASSES = 5
 
 def read_text_cells(data: bytes, start: int, end: int, key: AnswerKey) -> Submission:
     """Validate the rows data[start:end] against `key`; raises `SubmissionError` listing what is wrong."""
-    lines = count_byte(data, ord("\n"), start, end) + 1
+    fast = _parse_fast(data, key, start, end)
+    if fast is not None:
+        return fast
+    lines = count_bytes(data, (NEWLINE,), start, end)[0] + 1
     if lines > 2 * len(key) + SPARE_LINES:
         raise SubmissionError([Problem(
             f"expected {len(key):,} rows (one per answer-key Id), found {lines:,} lines"
         )])  # fmt: skip
-    rows = data[start:end]
-    fast = _parse_fast(rows, key) if lines == len(key) else None
-    if fast is not None:
-        return fast
-    return parse_strict(rows.decode("utf-8"), key, TextRowReader(ProblemCollector(), key))
+    return parse_strict(data[start:end].decode("utf-8"), key, TextRowReader(ProblemCollector(), key))
 
 
-def _parse_fast(rows: bytes, key: AnswerKey) -> Submission | None:
-    """The common case in vectorised code; None means "read it strictly instead"."""
-    if not plain_rows(rows, len(key)):  # quoting, lone CRs, extra fields: the reference's
+def _parse_fast(data: bytes, key: AnswerKey, start: int = 0, end: int | None = None) -> Submission | None:
+    """The common case, the rows data[start:end], in vectorised code; None means "read it strictly
+    instead"."""
+    end = len(data) if end is None else end
+    if not plain_rows(data, len(key), start, end):  # quoting, lone CRs, extra fields: the reference's
         return None
-    return _parse_packed(rows, key)
+    return _parse_packed(data, start, end, key)
 
 
-def _parse_packed(rows: bytes, key: AnswerKey) -> Submission | None:
+def _parse_packed(data: bytes, start: int, end: int, key: AnswerKey) -> Submission | None:
     """One read by pandas' C parser of what it reads fast (whole-number Ids, numbers, labels as
     categories: a few distinct texts hashed in C), text Ids looked up straight from the bytes
     (`packed.py`): no Python string is made per row. None: something the general path reads."""
@@ -54,14 +53,14 @@ def _parse_packed(rows: bytes, key: AnswerKey) -> Submission | None:
     columns = {1: "category" if labels else "float64"}
     if not key.text_ids:
         columns[0] = "int64"
-    frame = _columns(rows, columns)
+    frame = _columns(ByteWindow(data, start, end), columns)
     if frame is None:
         return None
     predictions = _class_codes(frame[1].array, key) if labels else frame[1].to_numpy()
     if predictions is None or not labels and not np.isfinite(predictions).all():
         return None
     if key.text_ids:
-        view = np.frombuffer(rows, dtype=np.uint8)
+        view = np.frombuffer(data, dtype=np.uint8)[start:end]
         starts = np.concatenate(([0], np.flatnonzero(view == ord("\n")) + 1))
         key_rows = key.packed_ids.rows_of(view, starts, np.flatnonzero(view == ord(",")))  # a comma a line
     else:
@@ -79,13 +78,11 @@ def _class_codes(labels: pd.Categorical, key: AnswerKey) -> np.ndarray | None:
     return codes[labels.codes].astype(np.int64)
 
 
-def _columns(rows: bytes, dtypes: dict[int, str]) -> pd.DataFrame | None:
+def _columns(rows: ByteWindow, dtypes: dict[int, str]) -> pd.DataFrame | None:
     """The columns named in `dtypes`, read by pandas' C parser; any other is skipped, not converted."""
     try:
         with np.errstate(invalid="ignore"):
-            return pd.read_csv(
-                io.BytesIO(rows), header=None, usecols=sorted(dtypes), dtype=dtypes, engine="c"
-            )
+            return pd.read_csv(rows, header=None, usecols=sorted(dtypes), dtype=dtypes, engine="c")
     except (ValueError, pd.errors.ParserError, OverflowError):
         return None
 
