@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AnswerKeyError
-from .metrics import Metric, metric_named
+from .metrics import KeyParts, Metric, metric_named
 from .packed import PackedTexts
 
 ID_COLUMN = "Id"
@@ -85,6 +85,11 @@ class AnswerKey:
         return self._lookup.rows_of(submitted_ids)
 
     @cached_property
+    def parts(self) -> KeyParts:
+        """The targets and the Public/Private split, prepared once for every scoring of this key."""
+        return KeyParts(self.targets, self.public)
+
+    @cached_property
     def packed_ids(self) -> PackedTexts:
         """Text Ids for lookups over a file's bytes (the fast path reads no Python string per row)."""
         return PackedTexts(self.ids.tolist())
@@ -104,26 +109,32 @@ class _IdLookup:
 class _DenseIds(_IdLookup):
     """Renumbered keys are dense, so a table indexed by Id beats hashing."""
 
-    table: np.ndarray  # table[id - first] is the row, -1 if absent
+    table: np.ndarray | None  # table[id - first] is the row, -1 if absent; None: row = id - first
     first: int
+    span: int
 
     @classmethod
     def of(cls, ids: np.ndarray) -> _DenseIds | None:
-        first = int(ids.min())
+        first, span = int(ids.min()), int(ids.max()) - int(ids.min()) + 1
+        if span == len(ids) and ids[0] == first and (np.diff(ids) == 1).all():
+            return cls(None, first, span)  # Ids first, first + 1, ... in order (Kaggle's usual): no table
+        # Ids from near 0 (1, 2, ...: most keys) index the table as they are, with no subtraction.
+        first = 0 if 0 <= first <= len(ids) else first
         span = int(ids.max()) - first + 1
         if span > 8 * len(ids) + 1_000_000:  # sparse: a hash table instead
             return None
         table = np.full(span, -1, dtype=np.int64)
         table[ids - first] = np.arange(len(ids))
-        return cls(table, first)
+        return cls(table, first, span)
 
     def rows_of(self, submitted_ids: np.ndarray) -> np.ndarray:
-        offsets = submitted_ids - self.first
-        if len(offsets) and offsets.min() >= 0 and offsets.max() < len(self.table):
-            return self.table.take(offsets)  # every Id within the table: one gather, no masks
-        inside = (offsets >= 0) & (offsets < len(self.table))
+        offsets = submitted_ids - self.first if self.first else submitted_ids
+        if len(offsets) and offsets.min() >= 0 and offsets.max() < self.span:
+            # Every Id within the table: one gather, no masks (none at all for consecutive Ids).
+            return offsets if self.table is None else self.table.take(offsets)
+        inside = (offsets >= 0) & (offsets < self.span)
         rows = np.full(len(submitted_ids), -1, dtype=np.int64)
-        rows[inside] = self.table[offsets[inside]]
+        rows[inside] = offsets[inside] if self.table is None else self.table[offsets[inside]]
         return rows
 
 

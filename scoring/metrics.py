@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 Parts = tuple[float, float, float]  # (all rows, public rows, private rows)
-Split = Callable[[np.ndarray, np.ndarray, np.ndarray], Parts]
+Split = Callable[["KeyParts", np.ndarray], Parts]  # (the key's parts, predictions in key order)
 NAN = float("nan")
 
 
@@ -24,18 +25,16 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     return _auc_of_sorted(np.sort(scores), np.sort(scores[is_positive]))
 
 
-def roc_auc_split(labels: np.ndarray, scores: np.ndarray, in_first: np.ndarray) -> tuple[float, float, float]:
-    """ROC AUC over all rows, over the rows where `in_first`, and over the others.
+def roc_auc_split(parts: KeyParts, scores: np.ndarray) -> Parts:
+    """ROC AUC over all rows, over the Public rows, and over the Private ones.
 
     Each part is sorted once; the whole is their merge, which timsort (numpy's stable
     sort for floats) does in linear time because it finds the two sorted runs.
     """
     scores = np.asarray(scores, dtype=np.float64)
-    is_positive = np.asarray(labels) == 1
-    parts = []
-    for mask in (in_first, ~in_first):
-        parts.append((np.sort(scores[mask]), np.sort(scores[mask & is_positive])))
-    (first, first_pos), (second, second_pos) = parts
+    (first, second), (first_pos, second_pos) = (
+        [np.sort(scores.take(rows)) for rows in part_rows] for part_rows in (parts.rows, parts.positive_rows)
+    )
     merged = np.sort(np.concatenate([first, second]), kind="stable")
     merged_pos = np.sort(np.concatenate([first_pos, second_pos]), kind="stable")
     return (
@@ -110,18 +109,11 @@ def _hits(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
 
 def _mean_of_rows(per_row: Callable, finish: Callable[[float], float] = float) -> Split:
     """All three parts of a metric that is (a function of) the mean of a per-row value, in one pass
-    over the rows: each part's sum is a dot product with its mask, the whole's their sum."""
+    over the rows (see `KeyParts.sums`)."""
 
-    def split(y_true: np.ndarray, y_pred: np.ndarray, public: np.ndarray) -> Parts:
-        values = per_row(y_true, y_pred)
-        rows, public_rows = len(values), int(np.count_nonzero(public))
-        weights = public.astype(np.float64)
-        in_public = float(np.dot(values, weights))
-        # The Private sum is a sum of its own, not the total minus the Public one: that difference
-        # cancels catastrophically when a few rows are huge.
-        in_private = float(np.dot(values, np.subtract(1.0, weights, out=weights)))
-        parts = ((in_public + in_private, rows), (in_public, public_rows), (in_private, rows - public_rows))
-        return tuple(finish(part / count) if count else NAN for part, count in parts)
+    def split(parts: KeyParts, y_pred: np.ndarray) -> Parts:
+        sums = parts.sums(per_row(parts.targets, y_pred))
+        return tuple(finish(part / count) if count else NAN for part, count in zip(sums, parts.counts))
 
     return split
 
@@ -149,7 +141,7 @@ def average_precision(y_true: np.ndarray, y_score: np.ndarray) -> float:
     steps = np.diff(first, append=n_pos)
     true_at_or_above = n_pos - first
     rows_at_or_above = len(ranked) - np.searchsorted(ranked, positives[first], side="left")
-    return float(np.dot(steps, true_at_or_above / rows_at_or_above) / n_pos)
+    return _dot(steps.astype(np.float64), true_at_or_above / rows_at_or_above) / n_pos
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -161,13 +153,16 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Unweighted mean F1 over the classes present in this part's truth or predictions
-    (sklearn's `f1_score(average="macro")`). A present class always has a true or a predicted
-    row, so its F1 = 2 tp / (true + predicted) never divides by zero: `zero_division` never applies.
-    """
-    if len(y_true) == 0:
+    (sklearn's `f1_score(average="macro")`)."""
+    return _macro_f1_of(_class_tally(y_true, y_pred))
+
+
+def _macro_f1_of(tally: ClassTally) -> float:
+    # A present class always has a true or a predicted row, so its F1 = 2 tp / (true + predicted)
+    # never divides by zero: `zero_division` never applies.
+    true_count, pred_count, hits = tally
+    if not true_count.any():
         return NAN
-    true_count, pred_count = _class_counts(y_true, y_pred)
-    hits = np.bincount(y_true[y_true == y_pred], minlength=len(true_count))
     either = true_count + pred_count
     present = either > 0
     return float(np.mean(2.0 * hits[present] / either[present]))
@@ -176,13 +171,16 @@ def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def mcc(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Matthews correlation, multiclass form (sklearn's `matthews_corrcoef`); 0.0 when the truth
     or the predictions are a single class, as sklearn returns when the denominator is zero."""
-    n = len(y_true)
+    return _mcc_of(_class_tally(y_true, y_pred))
+
+
+def _mcc_of(tally: ClassTally) -> float:
+    true_count, pred_count, hits = tally
+    n = int(true_count.sum())
     if n == 0:
         return NAN
-    true_count, pred_count = _class_counts(y_true, y_pred)
     # Exact integers while n**2 fits in int64 (n up to 3e9); floats only for the final ratio.
-    correct = int(np.count_nonzero(y_true == y_pred))
-    cov_true_pred = correct * n - int(np.dot(true_count, pred_count))
+    cov_true_pred = int(hits.sum()) * n - int(np.dot(true_count, pred_count))
     cov_pred_pred = n * n - int(np.dot(pred_count, pred_count))
     cov_true_true = n * n - int(np.dot(true_count, true_count))
     if cov_pred_pred == 0 or cov_true_true == 0:
@@ -190,10 +188,33 @@ def mcc(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return cov_true_pred / (math.sqrt(cov_pred_pred) * math.sqrt(cov_true_true))
 
 
-def _class_counts(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows per class code in the truth and in the predictions, both as long as the largest code."""
-    k = int(max(y_true.max(), y_pred.max())) + 1
-    return np.bincount(y_true, minlength=k), np.bincount(y_pred, minlength=k)
+ClassTally = tuple[np.ndarray, np.ndarray, np.ndarray]  # per class code: true rows, predicted, both
+
+
+def _class_tally(y_true: np.ndarray, y_pred: np.ndarray) -> ClassTally:
+    """Rows per class code in the truth, in the predictions and in both, as long as the largest code."""
+    k = int(max(y_true.max(), y_pred.max())) + 1 if len(y_true) else 0
+    hits = np.bincount(y_true[y_true == y_pred], minlength=k)
+    return np.bincount(y_true, minlength=k), np.bincount(y_pred, minlength=k), hits
+
+
+def _tallied(of: Callable[[ClassTally], float]) -> Split:
+    """All three parts of a metric of the class tally, counted once: each row's class code is
+    offset by its part (Private first, then Public) and counted in one `bincount` per tally."""
+
+    def split(parts: KeyParts, y_pred: np.ndarray) -> Parts:
+        y_true = parts.targets
+        k = int(max(y_true.max(), y_pred.max())) + 1
+        offset = parts.public.astype(np.int64) * k  # Private rows count in [0, k), Public in [k, 2k)
+        true_code, pred_code = y_true + offset, y_pred + offset
+        counts = [
+            np.bincount(codes, minlength=2 * k).reshape(2, k)
+            for codes in (true_code, pred_code, true_code[y_true == y_pred])
+        ]
+        everything = tuple(count.sum(axis=0) for count in counts)
+        return of(everything), of(tuple(c[1] for c in counts)), of(tuple(c[0] for c in counts))
+
+    return split
 
 
 def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -214,13 +235,28 @@ def r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     if len(y_true) < 2:
         return NAN
     error = y_true - y_pred
-    residual = float(np.dot(error, error))
+    residual = _dot(error, error)
     spread = y_true - y_true.mean()
-    total = float(np.dot(spread, spread))
+    total = _dot(spread, spread)
     # The mean of a constant column can be an ulp off (0.1 three times averages to
     # 0.10000000000000002), which would leave a tiny `total` and an r2 near -1e33; an exact
     # test for a constant target keeps the force_finite rule.
-    if total == 0.0 or y_true.min() == y_true.max():
+    return _r2_of(residual, total, bool(y_true.min() == y_true.max()), len(y_true))
+
+
+def r2_split(parts: KeyParts, y_pred: np.ndarray) -> Parts:
+    """R² of all three parts in one pass over the predictions: the targets' spread is the key's own."""
+    residuals = parts.sums(squared_error(parts.targets, y_pred))
+    return tuple(
+        _r2_of(residual, total, constant, count)
+        for residual, (total, constant), count in zip(residuals, parts.target_spreads, parts.counts)
+    )
+
+
+def _r2_of(residual: float, total: float, constant: bool, count: int) -> float:
+    if count < 2:
+        return NAN
+    if total == 0.0 or constant:  # see `r2`
         return 1.0 if residual == 0.0 else 0.0
     return 1.0 - residual / total
 
@@ -234,7 +270,58 @@ def _mean_square(error: np.ndarray) -> float:
     """Mean of the squared errors in one pass (a dot product needs no squared copy); NaN on none."""
     if len(error) == 0:
         return NAN
-    return float(np.dot(error, error)) / len(error)
+    return _dot(error, error) / len(error)
+
+
+class KeyParts:
+    """An answer key's targets and its Public/Private split, with what every scoring of that key
+    reuses (each part's row numbers and weights, R²'s spread of the targets): made once per key."""
+
+    def __init__(self, targets: np.ndarray, public: np.ndarray) -> None:
+        self.targets = targets
+        self.public = np.asarray(public, dtype=bool)
+        public_rows = int(np.count_nonzero(self.public))
+        self.counts = (len(targets), public_rows, len(targets) - public_rows)  # all, Public, Private
+
+    @cached_property
+    def rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The Public rows' numbers, and the Private ones': `take` by them beats a boolean mask."""
+        return np.flatnonzero(self.public), np.flatnonzero(~self.public)
+
+    @cached_property
+    def positive_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Binary targets: the Public positives' row numbers, and the Private ones'."""
+        positive = self.targets == 1
+        return np.flatnonzero(self.public & positive), np.flatnonzero(~self.public & positive)
+
+    @cached_property
+    def _weights(self) -> tuple[np.ndarray, np.ndarray]:
+        public = self.public.astype(np.float64)
+        return public, 1.0 - public
+
+    def sums(self, values: np.ndarray) -> Parts:
+        """Sums of a per-row value over all, Public and Private rows: a dot product with each part's
+        0/1 weights, no gather. The Private sum is a sum of its own, not the total minus the Public
+        one: that difference cancels catastrophically when a few rows are huge."""
+        public_weights, private_weights = self._weights
+        in_public, in_private = _dot(values, public_weights), _dot(values, private_weights)
+        return in_public + in_private, in_public, in_private
+
+    @cached_property
+    def target_spreads(self) -> tuple[tuple[float, bool], ...]:
+        """Numeric targets, per part: the sum of squares about the part's mean, and whether the part
+        is constant (R²'s denominator and its `force_finite` case)."""
+        spreads = []
+        for part in (self.targets, self.targets[self.public], self.targets[~self.public]):
+            spread = part - part.mean() if len(part) else part
+            spreads.append((_dot(spread, spread), bool(len(part) and part.min() == part.max())))
+        return tuple(spreads)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Sum of products on this thread: `np.dot` hands long vectors to BLAS's threads, which a busy
+    server then waits milliseconds to wake for microseconds of work."""
+    return float(np.einsum("i,i->", a, b))
 
 
 @dataclass(frozen=True)
@@ -251,12 +338,14 @@ class Metric:
 
     def score_parts(self, y_true: np.ndarray, y_pred: np.ndarray, public: np.ndarray) -> Parts:
         """(all rows, rows where public, rows where not public); NaN where undefined on a part."""
-        public = np.asarray(public, dtype=bool)
+        return self.score_split(KeyParts(y_true, public), y_pred)
+
+    def score_split(self, parts: KeyParts, y_pred: np.ndarray) -> Parts:
+        """As `score_parts`, for predictions in the key's row order."""
         if self.split is not None:
-            return self.split(y_true, y_pred, public)
-        # Each part's row numbers, then `take`: several times faster than boolean indexing
-        # with a scattered mask.
-        public_rows, private_rows = np.flatnonzero(public), np.flatnonzero(~public)
+            return self.split(parts, y_pred)
+        public_rows, private_rows = parts.rows
+        y_true = parts.targets
         return (
             self.compute(y_true, y_pred),
             self.compute(y_true.take(public_rows), y_pred.take(public_rows)),
@@ -274,11 +363,11 @@ METRICS: dict[str, Metric] = {
         Metric("brier", "Brier score", False, "binary", "probability", brier, _mean_of_rows(squared_error)),
         Metric("average_precision", "average precision", True, "binary", "probability", average_precision),
         Metric("accuracy", "accuracy", True, "labels", "label", accuracy, _mean_of_rows(_hits)),
-        Metric("macro_f1", "macro F1", True, "labels", "label", macro_f1),
-        Metric("mcc", "Matthews correlation", True, "labels", "label", mcc),
+        Metric("macro_f1", "macro F1", True, "labels", "label", macro_f1, _tallied(_macro_f1_of)),
+        Metric("mcc", "Matthews correlation", True, "labels", "label", mcc, _tallied(_mcc_of)),
         Metric("rmse", "RMSE", False, "numeric", "number", rmse, _mean_of_rows(squared_error, math.sqrt)),
         Metric("mae", "MAE", False, "numeric", "number", mae, _mean_of_rows(absolute_error)),
-        Metric("r2", "R²", True, "numeric", "number", r2),
+        Metric("r2", "R²", True, "numeric", "number", r2, r2_split),
         Metric(
             "rmsle", "RMSLE", False, "numeric", "number", rmsle, _mean_of_rows(squared_log_error, math.sqrt)
         ),

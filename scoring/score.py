@@ -42,7 +42,7 @@ def score_parsed(submission: Submission, key: AnswerKey) -> ScoreResult:
     # own arrays, one scatter instead of a gather of the targets and of the Public marks.
     in_key_order = np.empty_like(submission.predictions)
     in_key_order[rows] = submission.predictions
-    everything, public, private = key.metric.score_parts(key.targets, in_key_order, key.public)
+    everything, public, private = key.metric.score_split(key.parts, in_key_order)
     return ScoreResult(
         score=_finite_or_none(everything),
         public_score=_finite_or_none(public),

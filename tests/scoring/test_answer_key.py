@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from scoring import AnswerKeyError, load_answer_key, read_answer_key, score_submission
+from scoring import AnswerKey, AnswerKeyError, load_answer_key, read_answer_key, score_submission
 from tests.conftest import write_answer_key
 
 
@@ -49,3 +49,23 @@ def test_sparse_ids_are_looked_up_without_a_table_of_their_span(tmp_path, far_id
 def test_missing_answer_key_file_is_an_answer_key_error(tmp_path):
     with pytest.raises(AnswerKeyError, match="cannot be found"):
         load_answer_key(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        np.arange(1, 301),  # consecutive, in order: rows are Ids less the first
+        np.arange(5_000, 5_300),  # consecutive, far from 0
+        np.random.default_rng(0).permutation(300) + 1,  # a shuffled key: a table
+        np.arange(1, 601, 2),  # gaps near 0: a table indexed by the Id itself
+        np.arange(7_000, 7_600, 2),  # gaps, far from 0
+    ],
+    ids=["consecutive", "consecutive far", "shuffled", "gaps", "gaps far"],
+)
+def test_every_shape_of_whole_number_key_finds_each_id_and_only_those(ids):
+    key = AnswerKey.from_arrays(ids, np.arange(len(ids)) % 2)
+    row_of = {int(i): row for row, i in enumerate(ids)}
+    probes = np.concatenate([ids, ids + 1, ids - 1, [0, -1, 10**12, int(ids.max()) + 1]])
+    assert key.rows_of(probes).tolist() == [row_of.get(int(i), -1) for i in probes]
+    within = np.random.default_rng(1).permutation(ids)  # every Id in the table: the gather alone
+    assert key.rows_of(within).tolist() == [row_of[int(i)] for i in within]

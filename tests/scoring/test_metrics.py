@@ -11,7 +11,7 @@ from sklearn import metrics as skm
 from sklearn.metrics import roc_auc_score
 
 from scoring import roc_auc
-from scoring.metrics import METRICS, Metric, metric_named, roc_auc_split
+from scoring.metrics import METRICS, KeyParts, Metric, metric_named, roc_auc_split
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 # Few distinct values make many ties, the case where rank-based AUCs go wrong.
@@ -63,7 +63,7 @@ def test_auc_is_nan_when_one_class_is_absent():
 def test_split_aucs_equal_sklearn_on_each_part(case, data):
     labels, scores = case
     in_first = np.array(data.draw(st.lists(st.booleans(), min_size=len(labels), max_size=len(labels))))
-    everything, first, second = roc_auc_split(labels, scores, in_first)
+    everything, first, second = roc_auc_split(KeyParts(labels, in_first), scores)
     assert abs(everything - roc_auc_score(labels, scores)) <= 1e-9
     for mask, value in ((in_first, first), (~in_first, second)):
         part = labels[mask]
