@@ -14,7 +14,7 @@ from .answer_key import AnswerKey
 from .errors import ProblemCollector, shown
 from .rows import RowReader
 
-NEWLINE, COMMA = ord("\n"), ord(",")
+NEWLINE, COMMA, CARRIAGE_RETURN = ord("\n"), ord(","), ord("\r")
 _WINDOW = 1 << 18
 
 
@@ -54,11 +54,22 @@ def plain_rows(data: bytes, expected: int, start: int = 0, end: int | None = Non
 def unquoted_lines(data: bytes, start: int, end: int) -> bool:
     """Whether data[start:end] has no quoting and no lone carriage return (pandas ends a row there;
     the csv module refuses it): its lines are what pandas' C parser takes for rows."""
-    if data.find(b'"', start, end) >= 0:
+    return data.find(b'"', start, end) < 0 and not _lone_carriage_return(data, start, end)
+
+
+def _lone_carriage_return(data: bytes, start: int, end: int) -> bool:
+    """Whether a CR in data[start:end] is not followed there by a newline."""
+    first = data.find(b"\r", start, end)  # a search: most files have none
+    if first < 0:
         return False
-    if data.find(b"\r", start, end) < 0:  # a search, far faster than a count when there is none
+    if data[end - 1] == CARRIAGE_RETURN:
         return True
-    return data.count(b"\r", start, end) == data.count(b"\r\n", start, end)
+    view = np.frombuffer(data, dtype=np.uint8)
+    for at in range(first, end - 1, _WINDOW):  # each byte before the last, and the byte after it
+        stop = min(end - 1, at + _WINDOW)
+        if ((view[at:stop] == CARRIAGE_RETURN) & (view[at + 1 : stop + 1] != NEWLINE)).any():
+            return True
+    return False
 
 
 class ByteWindow:
