@@ -7,9 +7,9 @@ For each metric of the menu, size and kind of Id (whole numbers, text), the core
 same bytes as the floor: `pandas.read_csv` of the bytes plus the metric's own minimal NumPy work
 on the predictions (a sort for a ranking metric, one vectorised pass for the others, already
 aligned with their targets), the least any CSV-reading scorer must do. The two run in turns and
-the least time of each is kept. Then `flask run` is started on a
-free local port and `/submit` is timed over sequential HTTP requests, against an app that only
-receives the same upload plus the floor.
+the least time of each is kept. Then `flask run` is started on a free local port and `/submit` is
+timed over sequential HTTP requests, against an app that only receives the same upload plus the
+floor.
 
 Last, bad files up to the upload limit are sent to `/submit` (the practice key): each must be
 answered 422 in at most 3 times its floor, the time to receive the same bytes on an app that
@@ -59,25 +59,24 @@ def make_case(rows: int, seed: int = 0) -> tuple[AnswerKey, bytes, str]:
     return key, buffer.getvalue().encode(), key_csv
 
 
+def seconds(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
 def median_seconds(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(seconds(function) for _ in range(repeats))
 
 
-def alternating_best(first, second, repeats: int) -> tuple[float, float]:
-    """The least seconds each function took, timed in turns: a shared machine only ever adds time
-    (other tenants, frequency changes), and in turns a slow spell weighs on both alike."""
-    times: tuple[list[float], list[float]] = ([], [])
+def in_turns(functions, repeats: int) -> list[list[float]]:
+    """Seconds of each call of each function, the functions called in turns: a slow spell of a
+    shared machine (other tenants, frequency changes) weighs on each alike, not on whichever ran then."""
+    times = [[] for _ in functions]
     for _ in range(repeats):
-        for function, kept in zip((first, second), times):
-            start = time.perf_counter()
-            function()
-            kept.append(time.perf_counter() - start)
-    return min(times[0]), min(times[1])
+        for function, kept in zip(functions, times):
+            kept.append(seconds(function))
+    return times
 
 
 def floor(data: bytes) -> None:
@@ -157,11 +156,11 @@ def bench_core(repeats: int, metrics: list[str]) -> bool:
                 _, data, in_order = cases[kind]
                 key = _key_for(metric, cases[kind][0])
                 score_submission(data, key)  # warm caches and check the case is valid
-                core, base = alternating_best(
+                # The least of each: a shared machine only ever adds time.
+                core, base = map(min, in_turns([
                     lambda data=data, key=key: score_submission(data, key),
                     lambda m=metric, d=data, t=in_order: metric_floor(m, d, t),
-                    repeats,
-                )
+                ], repeats))  # fmt: skip
                 worst = max(worst, core / base)
                 print(f"{metric:>18} {'text' if text_ids else 'int':>5} {rows:>10,} {len(data):>12,}"
                       f" {core * 1e3:>9.1f} {base * 1e3:>9.1f} {core / base:>6.2f}")  # fmt: skip
@@ -183,7 +182,7 @@ def free_port() -> int:
 
 def bench_http(count: int, rows: int) -> None:
     """`/submit` (the practice challenge: ROC AUC) against an app that only receives the same upload,
-    plus the floor: both under `flask run`, timed over sequential requests in the same run."""
+    plus the floor: both under `flask run`, timed over sequential requests in turns."""
     key, data, key_csv = make_case(rows)
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -194,25 +193,21 @@ def bench_http(count: int, rows: int) -> None:
         (service, port), (receiver, receive_port) = start_service_and_receiver(folder, env)
         session = requests.Session()
 
-        def latencies(url: str) -> list[float]:
-            session.post(url, files={"file": ("p.csv", data)}).raise_for_status()  # warm-up
-            times = []
-            for _ in range(count):
-                start = time.perf_counter()
-                session.post(url, files={"file": ("p.csv", data)}).raise_for_status()
-                times.append(time.perf_counter() - start)
-            return times
+        def post(url: str) -> None:
+            session.post(url, files={"file": ("p.csv", data)}).raise_for_status()
 
+        submit_url = f"http://127.0.0.1:{port}/submit"
+        receive_url = f"http://127.0.0.1:{receive_port}/receive"
         try:
-            submit = latencies(f"http://127.0.0.1:{port}/submit")
-            receive = latencies(f"http://127.0.0.1:{receive_port}/receive")
+            post(submit_url), post(receive_url)  # warm-up
+            submit, receive, base = in_turns([lambda: post(submit_url), lambda: post(receive_url),
+                                              lambda: floor(data)], count)  # fmt: skip
         finally:
             for server in (service, receiver):
                 server.terminate()
                 server.wait()
-    base = median_seconds(lambda: floor(data), 7)
     p50, p99 = np.percentile(submit, [50, 99]) * 1e3
-    bound = (statistics.median(receive) + base) * 1e3
+    bound = (statistics.median(receive) + statistics.median(base)) * 1e3
     print(f"/submit over HTTP (flask run), {count} sequential requests of {rows:,} rows:")
     print(
         f"  p50 {p50:.1f} ms   p99 {p99:.1f} ms   receive-only p50 + floor {bound:.1f} ms   ratio {p50 / bound:.2f}"
@@ -269,15 +264,6 @@ def valid_submission(size: int) -> bytes:
     frame = pd.DataFrame({"Id": rng.permutation(rows) + 1, "Probability": rng.random(rows)})
     data = frame.to_csv(index=False).encode()[:size]
     return data[: data.rfind(b"\n") + 1]
-
-
-def best_seconds(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def start_server(command: list[str], cwd: Path, env: dict[str, str], url: str) -> subprocess.Popen:
@@ -344,18 +330,18 @@ def bench_attacks(repeats: int) -> bool:
                     return session.post(url, files={"file": ("predictions.csv", data)})
 
                 valid = valid_submission(len(data))
-                receive = best_seconds(lambda: post(f"http://127.0.0.1:{receive_port}/receive"), repeats)
-                floor = receive + best_seconds(lambda valid=valid: pd.read_csv(io.BytesIO(valid)), repeats)
                 measured = reset_peak(service.pid)
                 before = memory_kib(service.pid, "VmRSS")
                 start = time.perf_counter()
                 response = post(f"http://127.0.0.1:{port}/submit")
                 took = time.perf_counter() - start
                 growth = (memory_kib(service.pid, "VmHWM") - before) * 1024 / len(data)
-                if repeats > 1:
-                    took = min(
-                        took, best_seconds(lambda: post(f"http://127.0.0.1:{port}/submit"), repeats - 1)
-                    )
+                receive, reading, sent = in_turns([
+                    lambda: post(f"http://127.0.0.1:{receive_port}/receive"),
+                    lambda valid=valid: pd.read_csv(io.BytesIO(valid)),
+                    lambda: post(f"http://127.0.0.1:{port}/submit"),
+                ], repeats)  # fmt: skip
+                took, floor = min(took, *sent), min(receive) + min(reading)
                 ratio = took / floor
                 memory = f"{growth:.2f}" if measured else "n/a"
                 ok &= response.status_code == 422 and ratio <= 3 and len(response.content) < 65536
