@@ -94,6 +94,11 @@ class AnswerKey:
         """Text Ids for lookups over a file's bytes (the fast path reads no Python string per row)."""
         return PackedTexts(self.ids.tolist())
 
+    @cached_property
+    def packed_classes(self) -> PackedTexts:
+        """A label metric's classes, for the same lookups: a class code per row without a string each."""
+        return PackedTexts(self.classes.tolist())
+
     def describe_ids(self) -> str:
         if self.text_ids:
             return f"{len(self):,} text Ids such as {self.ids[0]!r}"

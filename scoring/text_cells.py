@@ -1,7 +1,8 @@
 """Reading a submission whose Ids are text or whose predictions are class labels.
 
-A valid file takes a fast path (pandas' C parser for numbers and labels, text Ids looked up from
-the bytes; Ids longer than `packed.MAX_BYTES` are left to the reference).
+A valid file takes a fast path (pandas' C parser for whole-number Ids and numbers, text Ids and
+the class labels beside them looked up from the bytes; texts longer than `packed.MAX_BYTES` are
+left to the reference).
 Anything else is read by the reference reader, row by row, which names every problem. Its cost
 is linear in the rows, and a file is refused at once when it has more lines than the key could
 explain, so the rows it reads are bounded by the key's size (itself bounded by a setting).
@@ -15,7 +16,17 @@ import pandas as pd
 from .answer_key import AnswerKey
 from .errors import Problem, ProblemCollector, SubmissionError, shown
 from .rows import RowReader
-from .strict import NEWLINE, ByteWindow, Submission, count_bytes, is_permutation, parse_strict, plain_rows
+from .strict import (
+    CARRIAGE_RETURN,
+    COMMA,
+    NEWLINE,
+    ByteWindow,
+    Submission,
+    count_bytes,
+    is_permutation,
+    parse_strict,
+    plain_rows,
+)
 
 # Lines beyond the key's rows that the reference still reads (blank lines, repeated rows...).
 SPARE_LINES = 1000
@@ -46,25 +57,34 @@ def _parse_fast(data: bytes, key: AnswerKey, start: int = 0, end: int | None = N
 
 
 def _parse_packed(data: bytes, start: int, end: int, key: AnswerKey) -> Submission | None:
-    """One read by pandas' C parser of what it reads fast (whole-number Ids, numbers, labels as
-    categories: a few distinct texts hashed in C), text Ids looked up straight from the bytes
-    (`packed.py`): no Python string is made per row. None: something the general path reads."""
+    """No Python string per row. Text Ids are looked up straight from the bytes (`packed.py`), and
+    so are class labels beside them; numbers are read by pandas' C parser (that column alone).
+    Whole-number Ids with labels: one read by pandas, the few distinct labels hashed in C as
+    categories. None: something the general path reads."""
     labels = key.metric.prediction == "label"
-    columns = {1: "category" if labels else "float64"}
     if not key.text_ids:
-        columns[0] = "int64"
-    frame = _columns(ByteWindow(data, start, end), columns)
-    if frame is None:
-        return None
-    predictions = _class_codes(frame[1].array, key) if labels else frame[1].to_numpy()
-    if predictions is None or not labels and not np.isfinite(predictions).all():
-        return None
-    if key.text_ids:
-        view = np.frombuffer(data, dtype=np.uint8)[start:end]
-        starts = np.concatenate(([0], np.flatnonzero(view == ord("\n")) + 1))
-        key_rows = key.packed_ids.rows_of(view, starts, np.flatnonzero(view == ord(",")))  # a comma a line
+        frame = _columns(ByteWindow(data, start, end), {0: "int64", 1: "category"})
+        predictions = None if frame is None else _class_codes(frame[1].array, key)
+        if predictions is None:
+            return None
+        return _submission(predictions, key.rows_of(frame[0].to_numpy()), key)
+    view = np.frombuffer(data, dtype=np.uint8)[start:end]
+    line_starts = np.concatenate(([0], np.flatnonzero(view == NEWLINE) + 1))
+    commas = np.flatnonzero(view == COMMA)  # one a line: plain_rows said so
+    if labels:
+        line_ends = np.append(line_starts[1:] - 1, len(view))
+        line_ends -= view[line_ends - 1] == CARRIAGE_RETURN  # a CRLF line's label ends before its CR
+        predictions = key.packed_classes.rows_of(view, commas + 1, line_ends)
+        if predictions is None or predictions.min() < 0:  # an unknown class, spaces around one...
+            return None
     else:
-        key_rows = key.rows_of(frame[0].to_numpy())
+        frame = _columns(ByteWindow(data, start, end), {1: "float64"})
+        if frame is None or not np.isfinite(predictions := frame[1].to_numpy()).all():
+            return None
+    return _submission(predictions, key.packed_ids.rows_of(view, line_starts, commas), key)
+
+
+def _submission(predictions: np.ndarray, key_rows: np.ndarray | None, key: AnswerKey) -> Submission | None:
     if key_rows is None or not is_permutation(key_rows, len(key)):
         return None
     return Submission(predictions, key_rows)
@@ -73,7 +93,8 @@ def _parse_packed(data: bytes, start: int, end: int, key: AnswerKey) -> Submissi
 def _class_codes(labels: pd.Categorical, key: AnswerKey) -> np.ndarray | None:
     """Each row's class code: the few distinct labels are matched to the key's classes."""
     codes = pd.Index(key.classes).get_indexer(labels.categories)
-    if (codes < 0).any():  # an unknown class, or spaces around one: the reference says which
+    # An unknown class, spaces around one, or an empty cell (code -1): the reference says which.
+    if (codes < 0).any() or labels.codes.min() < 0:
         return None
     return codes[labels.codes].astype(np.int64)
 

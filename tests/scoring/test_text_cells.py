@@ -2,11 +2,15 @@
 
 import numpy as np
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import load_iris
 from sklearn.metrics import f1_score
 
-from scoring import SubmissionError, read_key_file, score_submission
-from scoring.text_cells import SPARE_LINES
+from scoring import AnswerKey, SubmissionError, read_key_file, score_submission
+from scoring.errors import ProblemCollector
+from scoring.strict import parse_strict
+from scoring.text_cells import SPARE_LINES, TextRowReader, _parse_fast
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +67,52 @@ def test_the_header_must_name_the_challenges_prediction_column(iris_key):
     data = predictions_csv([f"flower-{i}" for i in range(150)], labels).replace(b"species", b"Probability", 1)
     with pytest.raises(SubmissionError, match="the header must be Id,species"):
         score_submission(data, key)
+
+
+CLASSES = ["setosa", "versicolor", "virginica", "1"]
+label_cells = st.sampled_from(
+    CLASSES + ["", " setosa", "setosa ", "set", "setosa2", "Setosa", "1.0", "versicolor\r"]
+)
+
+
+@st.composite
+def label_files(draw):
+    """A key of text or whole-number Ids with class labels, and a file for it, often valid, often
+    edited in the ways the fast path must leave to the reference."""
+    text_ids = draw(st.booleans())
+    ids = [f"id-{i}" if text_ids else str(i + 1) for i in range(8)]
+    targets = [i % len(CLASSES) for i in range(8)]
+    key = AnswerKey.from_arrays(ids if text_ids else np.arange(1, 9), targets, None, "macro_f1", "species",
+                                classes=CLASSES)  # fmt: skip
+    order = draw(st.permutations(ids))
+    cells = [draw(st.sampled_from(CLASSES)) for _ in order]
+    for _ in range(draw(st.integers(0, 2))):
+        cells[draw(st.integers(0, 7))] = draw(label_cells)
+    lines = [f"{i},{c}" for i, c in zip(order, cells)]
+    if draw(st.integers(0, 3)) == 0:  # an Id repeated or unknown
+        lines[draw(st.integers(0, 7))] = f"{draw(st.sampled_from(ids + ['id-99', '99', '']))},setosa"
+    return key, draw(st.sampled_from(["\n", "\r\n"])).join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(label_files())
+def test_the_label_fast_path_never_accepts_what_the_reference_refuses_and_reads_alike(case):
+    key, text = case
+    fast = _parse_fast(text.encode(), key)
+    event("the fast path accepts" if fast is not None else "the fast path refuses")
+    if fast is None:
+        return
+    strict = parse_strict(text, key, TextRowReader(ProblemCollector(), key))  # a refusal raises here
+    assert np.array_equal(fast.key_rows, strict.key_rows)
+    assert np.array_equal(fast.predictions, strict.predictions)
+
+
+def test_an_empty_label_beside_a_whole_number_id_is_refused_not_read_as_a_class():
+    key = AnswerKey.from_arrays(
+        np.arange(1, 4), [0, 1, 2], None, "accuracy", "species", classes=["a", "b", "c"]
+    )
+    with pytest.raises(SubmissionError) as refused:
+        score_submission(b"Id,species\n1,a\n2,\n3,c\n", key)
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (3, "the species is empty; expected a class label")
+    ]
