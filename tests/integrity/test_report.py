@@ -15,9 +15,17 @@ def pair_of(found: dict, first: str, second: str) -> dict | None:
     )
 
 
-def test_students_who_send_the_same_file_are_named_as_a_pair_with_their_jobs(client, scenario):
-    found = report(client, login(client, "teacher-a"), scenario.slug)
+def test_the_report_names_copiers_noisy_copiers_and_the_prober_and_no_honest_student(client, scenario):
+    # One scenario, one report, each finding checked in turn: building the class is most of the cost.
+    teacher = login(client, "teacher-a")
+    found = report(client, teacher, scenario.slug)
+    students_who_send_the_same_file_are_a_pair_with_their_jobs(found, scenario)
+    the_same_predictions_with_a_hair_of_noise_are_a_pair_though_the_files_differ(found, scenario)
+    a_student_who_changes_a_handful_of_rows_each_time_is_one_probe_run(found, scenario, client, teacher)
+    honest_students_with_their_own_models_are_named_nowhere(found)
 
+
+def students_who_send_the_same_file_are_a_pair_with_their_jobs(found: dict, scenario) -> None:
     pair = pair_of(found, "copier-a", "copier-b")
     assert pair is not None, found["shared_predictions"]
     assert (pair["matches"], pair["same_file"], pair["best_similarity"]) == (1, 1, 1.0)
@@ -30,9 +38,9 @@ def test_students_who_send_the_same_file_are_named_as_a_pair_with_their_jobs(cli
     ]
 
 
-def test_the_same_predictions_with_a_hair_of_noise_are_named_though_the_files_differ(client, scenario):
-    found = report(client, login(client, "teacher-a"), scenario.slug)
-
+def the_same_predictions_with_a_hair_of_noise_are_a_pair_though_the_files_differ(
+    found: dict, scenario
+) -> None:
     pair = pair_of(found, "twin-a", "twin-b")
     assert pair is not None, found["shared_predictions"]
     assert pair["same_file"] == 0
@@ -41,10 +49,9 @@ def test_the_same_predictions_with_a_hair_of_noise_are_named_though_the_files_di
     assert match["similarity"] >= found["thresholds"]["similarity"] and not match["same_file"]
 
 
-def test_a_student_who_changes_a_handful_of_rows_each_time_is_one_probe_run(client, scenario):
-    teacher = login(client, "teacher-a")
-    found = report(client, teacher, scenario.slug)
-
+def a_student_who_changes_a_handful_of_rows_each_time_is_one_probe_run(
+    found: dict, scenario, client, teacher
+) -> None:
     [run] = found["probe_runs"]
     assert run["student"] == "prober"
     assert run["submissions"] == PROBES  # the ten small changes; their first file had no previous one
@@ -57,9 +64,7 @@ def test_a_student_who_changes_a_handful_of_rows_each_time_is_one_probe_run(clie
     assert np.allclose(np.diff(scores), [j["score_move"] for j in run["jobs"]])  # each from the one before
 
 
-def test_honest_students_with_their_own_models_are_named_nowhere(client, scenario):
-    found = report(client, login(client, "teacher-a"), scenario.slug)
-
+def honest_students_with_their_own_models_are_named_nowhere(found: dict) -> None:
     named = {s for p in found["shared_predictions"]["pairs"] for s in p["students"]}
     named |= {r["student"] for r in found["probe_runs"]}
     assert named == {"copier-a", "copier-b", "twin-a", "twin-b", "prober"}
