@@ -87,7 +87,8 @@ def log_loss_rows(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
 
 def squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     error = y_pred - y_true
-    return np.multiply(error, error, out=error)
+    with np.errstate(over="ignore"):  # an error beyond 1e154 squares to inf, as sklearn's does
+        return np.multiply(error, error, out=error)
 
 
 def absolute_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
@@ -305,6 +306,9 @@ class KeyParts:
         one: that difference cancels catastrophically when a few rows are huge."""
         public_weights, private_weights = self._weights
         in_public, in_private = _dot(values, public_weights), _dot(values, private_weights)
+        if not (math.isfinite(in_public) and math.isfinite(in_private)):
+            # An overflowing row (inf) times the other part's weight 0 is NaN: sum each part's own rows.
+            in_public, in_private = (float(values.take(rows).sum()) for rows in self.rows)
         return in_public + in_private, in_public, in_private
 
     @cached_property

@@ -378,3 +378,14 @@ def test_metric_named_returns_the_menu_entry_or_lists_the_choices():
     assert metric_named("mcc") is METRICS["mcc"]
     with pytest.raises(ValueError, match=r"unknown metric 'auc'; choose one of: roc_auc, log_loss, .*rmsle$"):
         metric_named("auc")
+
+
+@pytest.mark.parametrize("name", ["r2", "rmse", "mae"])
+def test_a_part_keeps_its_score_when_a_row_of_the_other_part_overflows(name):
+    y_true = np.arange(20.0)
+    y_pred = y_true + 0.5
+    y_pred[0] = 1e200  # its squared error overflows to inf
+    public = np.arange(20) < 10
+    everything, public_score, private_score = METRICS[name].score_parts(y_true, y_pred, public)
+    assert_matches_sklearn(name, private_score, sklearn_score(name, y_true[~public], y_pred[~public]))
+    assert not math.isnan(everything) and not math.isnan(public_score)
