@@ -15,6 +15,7 @@ from .errors import ProblemCollector, shown
 from .rows import RowReader
 
 NEWLINE, COMMA, CARRIAGE_RETURN = ord("\n"), ord(","), ord("\r")
+UTF8_BOM = b"\xef\xbb\xbf"
 _WINDOW = 1 << 18
 
 

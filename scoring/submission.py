@@ -19,10 +19,9 @@ import pandas as pd
 from .answer_key import ID_COLUMN, AnswerKey
 from .errors import NotTextError, Problem, ProblemCollector, SubmissionError, shown
 from .scan import Scanner
-from .strict import ByteWindow, Submission, is_permutation, parse_strict, unquoted_lines
+from .strict import UTF8_BOM, ByteWindow, Submission, is_permutation, parse_strict, unquoted_lines
 from .text_cells import read_text_cells
 
-UTF8_BOM = b"\xef\xbb\xbf"
 # An extra-columns message names this many, then says how many more.
 NAMED_EXTRA_COLUMNS = 10
 _PIECE = 1 << 20
@@ -171,6 +170,8 @@ def _parse_fast(data: bytes, key: AnswerKey, start: int = 0, end: int | None = N
     """The common case, the rows data[start:end], in vectorised code; None means "read it strictly
     instead". pandas reads at most one row more than the key has: a long file costs it no more."""
     end = len(data) if end is None else end
+    if data.startswith(UTF8_BOM, start):  # pandas would drop it from the first Id; the reference does not
+        return None
     first_line_end = data.find(b"\n", start, end)
     first_line_end = end if first_line_end < 0 else first_line_end
     if not unquoted_lines(data, start, end) or data.count(b",", start, first_line_end) != 1:
@@ -181,7 +182,9 @@ def _parse_fast(data: bytes, key: AnswerKey, start: int = 0, end: int | None = N
                 ByteWindow(data, start, end),
                 header=None,
                 names=["id", "prediction"],
-                dtype={"id": "int64", "prediction": "float64"},
+                # Ids left to pandas' own reading: int64 only if every cell is a whole number (asked
+                # for int64, it would cast 1.0, or 0.99999999999999999, to 1).
+                dtype={"prediction": "float64"},
                 # Two fields on the first line: a line with more is an error, not silently cut.
                 index_col=False,
                 # A blank line is a row of empty cells, refused below, not skipped.
@@ -189,7 +192,9 @@ def _parse_fast(data: bytes, key: AnswerKey, start: int = 0, end: int | None = N
                 nrows=len(key) + 1,
                 engine="c",
             )
-    except (ValueError, pd.errors.ParserError, OverflowError):
+    except (ValueError, IndexError, pd.errors.ParserError, OverflowError):
+        return None
+    if frame["id"].dtype != np.int64:
         return None
     predictions = frame["prediction"].to_numpy()
     if not np.isfinite(predictions).all():  # a line of one cell: its prediction is NaN

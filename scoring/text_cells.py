@@ -20,6 +20,7 @@ from .strict import (
     CARRIAGE_RETURN,
     COMMA,
     NEWLINE,
+    UTF8_BOM,
     ByteWindow,
     Submission,
     count_bytes,
@@ -63,22 +64,29 @@ def _parse_packed(data: bytes, start: int, end: int, key: AnswerKey) -> Submissi
     categories. None: something the general path reads."""
     labels = key.metric.prediction == "label"
     if not key.text_ids:
-        frame = _columns(ByteWindow(data, start, end), {0: "int64", 1: "category"})
-        predictions = None if frame is None else _class_codes(frame[1].array, key)
+        if data.startswith(UTF8_BOM, start):  # pandas would drop it from the first Id; the reference not
+            return None
+        # Ids left to pandas' own reading: int64 only if every cell is a whole number.
+        frame = _columns(ByteWindow(data, start, end), (0, 1), {1: "category"})
+        if frame is None or frame[0].dtype != np.int64:
+            return None
+        predictions = _class_codes(frame[1].array, key)
         if predictions is None:
             return None
         return _submission(predictions, key.rows_of(frame[0].to_numpy()), key)
     view = np.frombuffer(data, dtype=np.uint8)[start:end]
     line_starts = np.concatenate(([0], np.flatnonzero(view == NEWLINE) + 1))
-    commas = np.flatnonzero(view == COMMA)  # one a line: plain_rows said so
+    line_ends = np.append(line_starts[1:] - 1, len(view))  # where each line's newline is
+    commas = np.flatnonzero(view == COMMA)  # as many as lines (plain_rows): one in each?
+    if not ((line_starts <= commas) & (commas < line_ends)).all():
+        return None
     if labels:
-        line_ends = np.append(line_starts[1:] - 1, len(view))
         line_ends -= view[line_ends - 1] == CARRIAGE_RETURN  # a CRLF line's label ends before its CR
         predictions = key.packed_classes.rows_of(view, commas + 1, line_ends)
         if predictions is None or predictions.min() < 0:  # an unknown class, spaces around one...
             return None
     else:
-        frame = _columns(ByteWindow(data, start, end), {1: "float64"})
+        frame = _columns(ByteWindow(data, start, end), (1,), {1: "float64"})
         if frame is None or not np.isfinite(predictions := frame[1].to_numpy()).all():
             return None
     return _submission(predictions, key.packed_ids.rows_of(view, line_starts, commas), key)
@@ -99,12 +107,13 @@ def _class_codes(labels: pd.Categorical, key: AnswerKey) -> np.ndarray | None:
     return codes[labels.codes].astype(np.int64)
 
 
-def _columns(rows: ByteWindow, dtypes: dict[int, str]) -> pd.DataFrame | None:
-    """The columns named in `dtypes`, read by pandas' C parser; any other is skipped, not converted."""
+def _columns(rows: ByteWindow, columns: tuple[int, ...], dtypes: dict[int, str]) -> pd.DataFrame | None:
+    """The `columns`, read by pandas' C parser (as `dtypes` says, else as pandas infers); any other is
+    skipped, not converted."""
     try:
         with np.errstate(invalid="ignore"):
-            return pd.read_csv(rows, header=None, usecols=sorted(dtypes), dtype=dtypes, engine="c")
-    except (ValueError, pd.errors.ParserError, OverflowError):
+            return pd.read_csv(rows, header=None, usecols=list(columns), dtype=dtypes, engine="c")
+    except (ValueError, IndexError, pd.errors.ParserError, OverflowError):
         return None
 
 

@@ -372,3 +372,25 @@ def test_an_id_beyond_64_bits_is_reported_not_a_crash(answer_key, good_submissio
     error = problems_of(replace_row(good_submission, 3, f"{cell},0.5"), answer_key)
     assert (error.problems[0].line, error.problems[0].column) == (3, "Id")
     assert "not in the answer key" in error.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "first_id",
+    ["0.99999999999999999", "1.00000000000000001", "\ufeff1"],
+    ids=["just under", "just over", "BOM"],
+)
+def test_an_id_that_is_not_a_whole_number_as_written_is_refused_as_the_reference_refuses_it(
+    answer_key_small, first_id
+):
+    # pandas would read each as Id 1 (a float cast to int64; a byte-order mark dropped).
+    data = f"Id,Probability\n{first_id},0.5\n" + "".join(f"{i},0.5\n" for i in range(2, 9))
+    assert _parse_fast(data.encode().split(b"\n", 1)[1].rstrip(), answer_key_small) is None
+    with pytest.raises(SubmissionError) as refused:
+        score_submission(data.encode(), answer_key_small)
+    assert refused.value.problems[0].line == 2 and refused.value.problems[0].column == "Id"
+
+
+def test_a_whole_number_written_as_a_float_is_that_id_on_the_reference_path(answer_key_small):
+    rows = "".join(f"{i},0.{i}\n" for i in range(2, 9))
+    as_float = score_submission(f"Id,Probability\n1.0,0.1\n{rows}".encode(), answer_key_small)
+    assert as_float == score_submission(f"Id,Probability\n1,0.1\n{rows}".encode(), answer_key_small)

@@ -116,3 +116,23 @@ def test_an_empty_label_beside_a_whole_number_id_is_refused_not_read_as_a_class(
     assert [(p.line, p.message) for p in refused.value.problems] == [
         (3, "the species is empty; expected a class label")
     ]
+
+
+def test_a_row_without_a_comma_and_one_with_two_are_refused_not_a_server_error():
+    ids = [f"id-{i}" for i in range(30)]
+    key = AnswerKey.from_arrays(ids, np.arange(30.0), None, "rmse", "y")
+    rows = [f"{i},0.5" for i in ids]
+    rows[0], rows[-1] = "id-0", "id-29,0.5,"  # as many commas as lines, but not one in each
+    with pytest.raises(SubmissionError) as refused:
+        score_submission(("Id,y\n" + "\n".join(rows) + "\n").encode(), key)
+    assert {p.line for p in refused.value.problems} >= {2, 31}
+
+
+def test_a_bom_or_a_near_whole_float_as_a_whole_number_id_beside_a_label_is_refused():
+    key = AnswerKey.from_arrays(
+        np.arange(1, 4), [0, 1, 2], None, "accuracy", "species", classes=["a", "b", "c"]
+    )
+    for first in ("\ufeff1", "0.99999999999999999"):  # pandas would read each as Id 1
+        with pytest.raises(SubmissionError) as refused:
+            score_submission(f"Id,species\n{first},a\n2,b\n3,c\n".encode(), key)
+        assert refused.value.problems[0].line == 2
