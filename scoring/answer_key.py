@@ -120,12 +120,14 @@ class _DenseIds(_IdLookup):
 
     @classmethod
     def of(cls, ids: np.ndarray) -> _DenseIds | None:
-        first, span = int(ids.min()), int(ids.max()) - int(ids.min()) + 1
-        if span == len(ids) and ids[0] == first and (np.diff(ids) == 1).all():
-            return cls(None, first, span)  # Ids first, first + 1, ... in order (Kaggle's usual): no table
+        lowest, highest = int(ids.min()), int(ids.max())
+        if highest - lowest + 1 == len(ids) and ids[0] == lowest and (np.diff(ids) == 1).all():
+            return cls(
+                None, lowest, len(ids)
+            )  # Ids first, first + 1, ... in order (Kaggle's usual): no table
         # Ids from near 0 (1, 2, ...: most keys) index the table as they are, with no subtraction.
-        first = 0 if 0 <= first <= len(ids) else first
-        span = int(ids.max()) - first + 1
+        first = 0 if 0 <= lowest <= len(ids) else lowest
+        span = highest - first + 1
         if span > 8 * len(ids) + 1_000_000:  # sparse: a hash table instead
             return None
         table = np.full(span, -1, dtype=np.int64)

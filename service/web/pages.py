@@ -234,14 +234,22 @@ def _submissions_page(challenge: Challenge, saved: bool = False, message: str | 
 @bp.get("/leaderboard")
 @page()
 def leaderboard_page():
+    return class_challenge_page(
+        "web/leaderboard.html", "web.leaderboard_page", lambda c: {"board": leaderboard(c, current_user)}
+    )
+
+
+def class_challenge_page(template: str, endpoint: str, content) -> str:
+    """A page about one challenge of a class (?tenant=&challenge=): the operator picks the class
+    first; `content(challenge)` gives the template's own values."""
     if current_user.role is Role.ADMIN and not request.args.get("tenant"):
-        return render_template("web/pick_class.html", tenants=tenants(), target="web.leaderboard_page")
+        return render_template("web/pick_class.html", tenants=tenants(), target=endpoint)
     tenant = target_tenant(current_user, request.args.get("tenant") or None)
     challenge = challenge_of(tenant, request.args.get("challenge") or None)
     operator_tenant = tenant.slug if current_user.role is Role.ADMIN else None
     return render_template(
-        "web/leaderboard.html", board=leaderboard(challenge, current_user), tenant=tenant, challenge=challenge,
-        challenges=class_challenges(tenant), operator_tenant=operator_tenant,
+        template, tenant=tenant, challenge=challenge, challenges=class_challenges(tenant),
+        operator_tenant=operator_tenant, **content(challenge),
     )  # fmt: skip
 
 
