@@ -75,6 +75,11 @@ class AnswerKey:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @cached_property
+    def largest_target(self) -> float:
+        """The largest |target|: what bounds a row's error, whatever its hidden label."""
+        return float(np.abs(self.targets).max())
+
     @property
     def text_ids(self) -> bool:
         """Whether Ids are text (compared exactly) rather than whole numbers."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .answer_key import AnswerKey
+from .errors import Problem, SubmissionError
 from .strict import Submission
 from .submission import parse_submission
 
@@ -44,14 +46,19 @@ def score_parsed(submission: Submission, key: AnswerKey) -> ScoreResult:
     in_key_order[rows] = submission.predictions
     everything, public, private = key.metric.score_split(key.parts, in_key_order)
     return ScoreResult(
-        score=_finite_or_none(everything),
-        public_score=_finite_or_none(public),
-        private_score=_finite_or_none(private),
+        score=_finite_or_none(everything, key),
+        public_score=_finite_or_none(public, key),
+        private_score=_finite_or_none(private, key),
         rows=len(rows),
         metric=key.metric.name,
     )
 
 
-def _finite_or_none(value: float) -> float | None:
-    # A part with one class (or no rows) has no AUC; say so rather than send NaN.
-    return None if value != value else float(value)
+def _finite_or_none(value: float, key: AnswerKey) -> float | None:
+    """A score, or None where the metric has no value (a part with one class has no AUC); nothing
+    non-finite is ever scored, stored or sent."""
+    if value != value and key.metric.target != "numeric":
+        return None
+    if not math.isfinite(value):  # `parse_submission` refuses what would overflow: a last guard
+        raise SubmissionError([Problem(f"{key.metric.title} of this file is not a finite number")])
+    return float(value)

@@ -12,6 +12,7 @@ then checked against the metric's range (probabilities in [0, 1] for log loss...
 from __future__ import annotations
 
 import codecs
+import math
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,9 @@ _PIECE = 1 << 20
 
 # What a metric can read: log loss and the Brier score take probabilities, RMSLE no negative values.
 PREDICTION_RANGES = {"log_loss": (0.0, 1.0), "brier": (0.0, 1.0), "rmsle": (0.0, np.inf)}
+# Metrics whose per-row error grows with a prediction's size, as |error| ** power: finite numbers can
+# still add up past the largest float. RMSLE's logarithms cannot; the other metrics are bounded.
+ERROR_POWERS = {"rmse": 2, "r2": 2, "mae": 1}
 
 
 def parse_submission(data: bytes, key: AnswerKey) -> Submission:
@@ -54,6 +58,7 @@ def parse_submission(data: bytes, key: AnswerKey) -> Submission:
     else:
         submission = _numeric_rows(data, rows_start, rows_end, key)
     _check_range(submission, key)
+    _check_magnitude(submission, key)
     return submission
 
 
@@ -85,6 +90,34 @@ def _check_range(submission: Submission, key: AnswerKey) -> None:
                       int(line), key.prediction_column)  # fmt: skip
     collector.count(max(0, len(outside) - 50))
     collector.raise_if_any()
+
+
+def _check_magnitude(submission: Submission, key: AnswerKey) -> None:
+    """Refuse a file whose errors would overflow the metric, naming the row where they do.
+
+    Each row is charged the largest error any of the key's targets could give it (|prediction| plus
+    the largest |target|), so whether a file is refused never depends on the label a row hides."""
+    power = ERROR_POWERS.get(key.metric.name)
+    if power is None:
+        return
+    worst = np.abs(submission.predictions)
+    worst += key.largest_target
+    with np.errstate(over="ignore"):
+        total = float(np.einsum("i,i->", worst, worst)) if power == 2 else float(worst.sum())
+        if math.isfinite(total):
+            return
+        per_row = worst * worst if power == 2 else worst
+        row = int(np.argmax(~np.isfinite(np.cumsum(per_row))))
+    line = row + 2 if submission.lines is None else int(submission.lines[row])
+    value = float(submission.predictions[row])
+    error = "squared error" if power == 2 else "error"
+    if math.isfinite(per_row[row]):
+        why = f"from this row on, the {error}s add up past the largest 64-bit float"
+    else:
+        why = f"its {error} is past the largest 64-bit float"
+    raise SubmissionError([Problem(
+        f"{value!r} is too large: {why}, so {key.metric.title} would not be a number; "
+        "predict on the targets' scale", line, key.prediction_column)])  # fmt: skip
 
 
 def require_text(body: bytes) -> None:

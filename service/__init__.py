@@ -20,6 +20,7 @@ from service.http.docs import init_docs
 from service.http.error_handlers import register_error_handlers
 from service.http.rate_limits import init_limits
 from service.http.routes import register_blueprints
+from service.http.strict_json import StrictJSONProvider
 from service.http.text_input import refuse_nul_characters
 from service.store.models import MAX_ID
 from service.store.schema import MIGRATIONS, prepare_store
@@ -32,10 +33,10 @@ def create_app(
     """Build the app from the environment (or `environment`), with `overrides` (Settings attributes) on top."""
     settings = load_settings(overrides, environment)
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.json = StrictJSONProvider(app)
     app.config.update(_flask_config(settings))
     # An id beyond the store's cannot exist: such URLs are 404s, not database errors.
     app.url_map.converters["int"] = StoreId
-    app.json.sort_keys = False  # keep fields in the order the schemas and RFC 9457 give
     _make_instance_folder(app, settings.instance_path)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))

@@ -35,14 +35,14 @@ def grade(submission_id: int) -> None:
         on_parsed = lambda: lifecycle.report_progress(submission_id, 0.7)  # noqa: E731
     try:
         parsed = parse_submission(submission.content, key)
+        if on_parsed is not None:
+            on_parsed()
+        result = score_parsed(parsed, key)
     except SubmissionError as error:
         # At most MAX_LISTED_PROBLEMS problems, each message bounded (scoring.errors): the JSON is small.
         problems = [p.as_dict() for p in error.problems]
         lifecycle.reject(submission_id, problems, fit(f"{error.title}: {error.detail}", ERROR_CHARS))
         return
-    if on_parsed is not None:
-        on_parsed()
-    result = score_parsed(parsed, key)
     findings = findings_of(submission, key, parsed, result.public_score)
     lifecycle.finish(submission_id, result.public_score, result.private_score, findings.columns(),
                      then=lambda: keep_trace(submission, key, parsed))  # fmt: skip

@@ -64,7 +64,7 @@ def json_chunks(columns: Sequence[str], rows: Iterable[dict]) -> Iterator[bytes]
     buffer.write("[")
     for count, row in enumerate(rows, start=1):
         buffer.write(",\n" if count > 1 else "\n")
-        buffer.write(json.dumps({column: _json_value(row[column]) for column in columns}))
+        buffer.write(json.dumps({column: _json_value(row[column]) for column in columns}, allow_nan=False))
         if count % ROWS_PER_CHUNK == 0:
             yield _drain(buffer)
     buffer.write("\n]\n")
