@@ -18,6 +18,7 @@ from service.grading.queue import init_queue
 from service.http.auth import init_auth
 from service.http.docs import init_docs
 from service.http.error_handlers import register_error_handlers
+from service.http.headers import send_nosniff
 from service.http.rate_limits import init_limits
 from service.http.routes import register_blueprints
 from service.http.strict_json import StrictJSONProvider
@@ -47,6 +48,7 @@ def create_app(
     init_docs(app)
     init_limits(app, settings)
     refuse_nul_characters(app)
+    send_nosniff(app)
     register_error_handlers(app)
     register_blueprints(api)
     init_web(app)

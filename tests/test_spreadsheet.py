@@ -10,13 +10,29 @@ import pytest
 from service.results.spreadsheet import csv_chunks, json_chunks, neutralise
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=cmd|' /C calc'!A0"])
+@pytest.mark.parametrize(
+    "cell", ["=1+1", "+x", "-x", "@SUM(A1)", "\tx", "\rx", "=cmd|' /C calc'!A0", " =1+2", "|calc", "  @x"]
+)
 def test_text_that_would_start_a_formula_gets_an_apostrophe(cell):
     assert neutralise(cell) == "'" + cell
 
 
-@pytest.mark.parametrize("cell", ["ann", "a=b", "", " =1", 0.5, -0.5, 3, None])
-def test_other_cells_are_unchanged(cell):
+@pytest.mark.parametrize(
+    "cell, written",
+    [
+        ("\uff1b=1+2", "';'=1+2"),  # a full-width semicolon is NFKC's ";", where a cell may split
+        ("\uff1d1+2", "'=1+2"),  # a full-width equals sign is "="
+        ("ann\n=1+2", "'ann\n'=1+2"),  # a name with an encoded newline
+        ("a,@SUM(1)", "'a,'@SUM(1)"),
+        ("\t=1+2", "'\t'=1+2"),
+    ],
+)
+def test_a_formula_hidden_by_width_or_behind_a_separator_is_neutralised_too(cell, written):
+    assert neutralise(cell) == written
+
+
+@pytest.mark.parametrize("cell", ["ann", "a=b", "Ann-Marie", "", "-1", "+0.5", " 2e-3", 0.5, -0.5, 3, None])
+def test_other_cells_and_numbers_are_unchanged(cell):
     assert neutralise(cell) == cell
 
 

@@ -1,12 +1,11 @@
 """Schemas of a challenge: what a teacher sends to make or edit one, and what everyone reads of it."""
 
 from flask import url_for
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from scoring import METRICS, metric_named
 from service.challenges.authoring import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, part_rows
-from service.http.schemas import Text, UtcDateTime
+from service.http.schemas import Text, Upload, UtcDateTime
 
 METRIC_NAMES = list(METRICS)
 

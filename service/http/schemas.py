@@ -3,8 +3,9 @@
 from datetime import UTC
 
 from flask_jwt_extended import current_user
-from flask_smorest.fields import Upload
+from flask_smorest import fields as smorest_fields
 from marshmallow import Schema, fields, validate
+from werkzeug.datastructures import FileStorage
 
 from service.accounts.passwords import MAX_PASSWORD_LENGTH
 from service.accounts.users import MAX_EMAIL_LENGTH, MAX_TENANT_NAME_LENGTH
@@ -26,6 +27,18 @@ class Text(fields.String):
         if "\x00" in text:
             raise self.make_error("nul")
         return text
+
+
+class Upload(smorest_fields.Upload):
+    """A multipart file part. A text field of the same name (`curl -F file=text`) is the client's
+    error, a 400 naming the field, not a string handed on as if it were a file."""
+
+    default_error_messages = {"not_file": "must be a file part (curl -F file=@predictions.csv), not text"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise self.make_error("not_file")
+        return value
 
 
 class UtcDateTime(fields.DateTime):

@@ -1,9 +1,12 @@
 """Writing rows as CSV or JSON in chunks, so that a large export streams.
 
-CSV cells that a spreadsheet would run as a formula are neutralised: a text cell that
-starts with = + - @, a tab or a carriage return gets a leading apostrophe, which
-Excel, LibreOffice and Google Sheets show as text (OWASP's "CSV injection" advice).
-Usernames, e-mail addresses and file names come from students, so this matters.
+CSV cells that a spreadsheet would run as a formula are neutralised (OWASP's "CSV injection"
+advice). A text cell is read as a spreadsheet may read it: NFKC-normalised (a full-width ＝ is =)
+and without its leading spaces. If it then starts with = + - @ |, a tab or a carriage return, or a
+piece of it does after a line break, a comma, a semicolon or a tab (where a spreadsheet may split
+it into cells of its own), it is written normalised, with an apostrophe before the cell and before
+each such piece: Excel, LibreOffice and Google Sheets show it as text. Numbers written as text are
+left alone. Usernames and file names come from students, so this matters.
 """
 
 from __future__ import annotations
@@ -11,19 +14,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")
+# A formula starting after a separator or a line break, where a spreadsheet may begin a new cell.
+_PIECE_FORMULA = re.compile(r"([\r\n\t,;]\s*)(?=[=+\-@|])")
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
 # Excel reads a CSV without a byte-order mark as the machine's legacy code page.
 UTF8_BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
 
 
 def neutralise(cell: object) -> object:
-    """A text cell that would start a formula, prefixed with an apostrophe; others unchanged."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
+    """A text cell that a spreadsheet might run, made text (see above); others unchanged."""
+    if not isinstance(cell, str):
+        return cell
+    normal = unicodedata.normalize("NFKC", cell)
+    if _NUMBER.fullmatch(normal):
+        return cell
+    if normal.lstrip(" ").startswith(FORMULA_STARTS) or _PIECE_FORMULA.search(normal):
+        return "'" + _PIECE_FORMULA.sub(r"\1'", normal)
     return cell
 
 

@@ -77,6 +77,24 @@ def test_cells_that_start_a_formula_are_neutralised(client, app, scored_class, m
     assert frame["public_score"].dtype == float and len(frame) == len(rows)
 
 
+def test_uploaded_file_names_that_a_spreadsheet_might_run_come_out_neutralised(
+    client, two_classes, good_submission
+):
+    student = login(client, "student-a")
+    names = [" =1+2.csv", "|calc.csv", "\uff1b=1+2.csv", "\t=1+2.csv", "@SUM(1).csv"]
+    for blank_lines, name in enumerate(names):  # each file its own bytes: a resent file is not stored again
+        data = good_submission + b"\n" * blank_lines
+        response = client.post("/jobs", headers=student, data={"file": (io.BytesIO(data), name)})
+        assert response.status_code == 202, name
+    written = {r["filename"] for r in read_csv(export(client).data)}
+    assert written == {"' =1+2.csv", "'|calc.csv", "';'=1+2.csv", "'\t'=1+2.csv", "'@SUM(1).csv"}
+
+
+def test_a_name_with_a_line_break_cannot_start_a_formula_on_its_second_line(client, app, scored_class):
+    add_scored(app, "ann", 0.5, 0.5, minute=20, filename="ann\n=1+2.csv")
+    assert "'ann\n'=1+2.csv" in {r["filename"] for r in read_csv(export(client).data)}
+
+
 def test_json_export_has_the_same_rows_with_numbers_and_utc_times(client, scored_class):
     response = export(client, query="?format=json")
     assert response.mimetype == "application/json"

@@ -1,0 +1,43 @@
+"""Every response says nosniff; downloads stay attachments; a text field is never read as a file."""
+
+import io
+
+import numpy as np
+
+from tests.conftest import login
+from tests.routes.test_teacher_challenges import create, key_csv
+
+
+def test_api_routes_downloads_and_errors_all_send_nosniff(client, two_classes, good_submission):
+    teacher, student = login(client, "teacher-a"), login(client, "student-a")
+    ids = np.arange(1, 41)
+    key = key_csv(ids, ids % 2, "y")
+    made = create(client, teacher, "heads", "roc_auc", key, files=[("train.csv", b"a,b\n1,2\n")], seed="1")
+    assert made.status_code == 201, made.get_json()
+    made = made.get_json()
+    answers = {
+        "POST /jobs": client.post(
+            "/jobs", headers=student, data={"file": (io.BytesIO(good_submission), "p.csv")}
+        ),
+        "GET /jobs": client.get("/jobs", headers=student),
+        "GET /openapi.json": client.get("/openapi.json"),
+        "POST /submit": client.post("/submit", data={"file": (io.BytesIO(b"Id,Probability\n"), "p.csv")}),
+        "file": client.get(made["files"][0]["url"], headers=student),
+        "sample": client.get(made["sample_submission"], headers=student),
+        "404": client.get("/jobs/999999", headers=student),
+        "401": client.get("/jobs"),
+        "page": client.get("/web/signin"),
+    }
+    for name, response in answers.items():
+        assert response.headers.get("X-Content-Type-Options") == "nosniff", name
+    for name in ("file", "sample"):
+        assert answers[name].status_code == 200
+        assert answers[name].headers["Content-Disposition"].startswith("attachment;"), name
+
+
+def test_a_text_field_named_file_is_a_400_naming_the_field(client, two_classes):
+    student = login(client, "student-a")
+    for url, headers in (("/jobs", student), ("/submit", {})):
+        response = client.post(url, headers=headers, data={"file": "Id,Probability\n1,0.5\n"})
+        assert response.status_code == 400, (url, response.data[:300])
+        assert "file" in response.get_json()["errors"]["files"]
