@@ -5,6 +5,13 @@ submission beats the holder's on the same rows by a one-sided paired test at a l
 ROC AUC uses DeLong's test for correlated AUCs (Sun and Xu's fast form); every other metric
 uses a paired t-test on per-row losses (`loss_per_row`).
 
+A student's tests share one budget: the j-th test of a student's history runs at
+`ladder_level(alpha, j)`, levels that add up to alpha over any number of tests. By Bonferroni's
+inequality, the chance that files no better than the one holding the score ever move it, over the
+student's whole history, is at most alpha (a fixed level per test would let 700 probes move it
+again and again). The budget is spread evenly at first and thinly later (`LEVEL_SPREAD`): an honest
+model that beats the holder clearly still moves it at a student's 50th upload.
+
 Rules where a test has nothing to measure, so that no p-value is ever NaN:
 - zero variance of the difference: p = 0.0 (statistic +inf) when the new submission is better
   on every row alike (or, for DeLong, its AUC is higher), else p = 1.0 (statistic 0.0 when
@@ -23,6 +30,18 @@ import numpy as np
 from scipy import stats
 
 from .metrics import Metric, absolute_error, log_loss_rows, misses, squared_error, squared_log_error
+
+# alpha * K / ((j + K - 1)(j + K)) telescopes to alpha: the first K tests spend half the budget
+# (each about alpha / K to alpha / 4K), the next 2K a quarter, and so on.
+LEVEL_SPREAD = 100
+
+
+def ladder_level(alpha: float, test: int) -> float:
+    """The level of a student's `test`-th Ladder test (1 for the test of their second ranked
+    submission); summed over test = 1, 2, ... the levels give exactly `alpha`."""
+    if test < 1:
+        raise ValueError(f"tests are counted from 1, not {test}")
+    return alpha * LEVEL_SPREAD / ((test + LEVEL_SPREAD - 1) * (test + LEVEL_SPREAD))
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,7 @@ class RocSchema(Schema):
     job_id = fields.Integer()
     challenge = fields.String()
     curves = fields.List(fields.Nested(RocCurveSchema))
+    withheld = fields.String(
+        allow_none=True,
+        metadata={"description": "for a student before the reveal: why no curve is shown (null otherwise)"},
+    )

@@ -197,7 +197,7 @@ class JobSchema(Schema):
     late = fields.Boolean(metadata={"description": "sent after the deadline: scored, never ranked"})
     leaderboard = fields.Method(
         "_ladder", allow_none=True,
-        metadata={"description": "Ladder mode: whether it moved your public leaderboard score, and why not"},
+        metadata={"description": "Ladder mode: whether it moved your public leaderboard score (staff also see the test: p_value, statistic, compared_with)"},
     )  # fmt: skip
     problems = fields.List(fields.Nested(ProblemDetailSchema), allow_none=True)
     error = fields.String(allow_none=True)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from scoring import AnswerKey, parse_submission
 from scoring import Submission as Parsed
 from scoring.signature import trace_of
-from scoring.significance import compare
+from scoring.significance import compare, ladder_level
 from service.extensions import db
 from service.results.feedback import LADDER
 from service.store.models import PredictionSignature, SignatureBand, Standing, Submission, SubmissionStatus
@@ -65,7 +65,8 @@ def keep_trace(submission: Submission, key: AnswerKey, parsed: Parsed) -> None:
 
 
 def _ladder(submission: Submission, key: AnswerKey, predictions: np.ndarray, found: Findings) -> None:
-    """Parameter-free Ladder (Blum and Hardt): the score moves only for a significant improvement."""
+    """Parameter-free Ladder (Blum and Hardt): the score moves only for a significant improvement,
+    each test at its share of the student's whole budget (`ladder_level`)."""
     standing = db.session.get(Standing, (submission.user_id, submission.challenge_id))
     holder_id = standing.best_public_id if standing is not None else None
     holder = db.session.get(Submission, holder_id) if holder_id is not None else None
@@ -74,11 +75,31 @@ def _ladder(submission: Submission, key: AnswerKey, predictions: np.ndarray, fou
         found.ladder_moved = True
         return
     comparison = compare(key.metric, key.targets[key.public], predictions[key.public], held[key.public])
-    found.ladder_moved = comparison.significant(submission.challenge.ladder_alpha)
+    # An earlier upload that finished after a later one may find a holder with no earlier upload.
+    level = ladder_level(submission.challenge.ladder_alpha, max(1, _earlier_ranked(submission)))
+    found.ladder_moved = comparison.significant(level)
     found.ladder_p_value = comparison.p_value
     # No spread at all gives an infinite statistic: the p-value says it all, and JSON has no infinity.
     found.ladder_statistic = comparison.statistic if np.isfinite(comparison.statistic) else None
     found.ladder_compared_id = holder.id
+
+
+def _earlier_ranked(submission: Submission) -> int:
+    """The student's earlier uploads to the challenge that may be ranked (on time, not refused): the
+    number of this test in the student's history. An earlier upload still queued counts too, so
+    that uploads graded out of order do not share a number."""
+    refused = (SubmissionStatus.REJECTED, SubmissionStatus.FAILED)
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Submission)
+        .where(
+            Submission.user_id == submission.user_id,
+            Submission.challenge_id == submission.challenge_id,
+            Submission.id < submission.id,
+            Submission.late.is_(False),
+            Submission.status.not_in(refused),
+        )
+    )
 
 
 def _previous(submission: Submission) -> Submission | None:

@@ -6,15 +6,20 @@ from scoring import parse_submission
 from scoring.curves import roc_curve_points
 from service.challenges.answer_keys import answer_key_of
 from service.errors import Conflict
-from service.results.feedback import private_score_for, public_score_for, sees_exact_scores
+from service.results.feedback import private_score_for, public_score_for, sees_exact_scores, sees_rows_of
 from service.store.models import Submission, SubmissionStatus, User
 
 DECIMALS = 5  # a browser draws a few hundred pixels: five decimals are plenty
+WITHHELD = (
+    "Your ROC curve is shown once your teacher reveals the private scores: its steps, row by row, "
+    "would tell which rows are scored and their hidden labels."
+)
 
 
 def roc_of(submission: Submission, viewer: User) -> dict:
     """The curve over the Public rows, and over the Private rows when `viewer` may see them; for a
-    student, no curve of a score they are not shown (Ladder mode), and points at their precision."""
+    student, nothing before the reveal (`withheld` says why), no curve of a score they are not shown
+    (Ladder mode), and points at their precision."""
     if submission.status is not SubmissionStatus.FINISHED:
         raise Conflict(
             f"job {submission.id} is {submission.status.value}; its curve exists once it has finished"
@@ -22,6 +27,9 @@ def roc_of(submission: Submission, viewer: User) -> dict:
     key = answer_key_of(submission.challenge)
     if key.metric.target != "binary":
         raise Conflict(f"{key.metric.title} is not a binary metric: its submissions have no ROC curve")
+    answer = {"job_id": submission.id, "challenge": submission.challenge.slug, "curves": [], "withheld": None}
+    if not sees_rows_of(submission, viewer):
+        return answer | {"withheld": WITHHELD}
     parsed = parse_submission(submission.content, key)
     labels, public = key.targets[parsed.key_rows], key.public[parsed.key_rows]
     parts = [("public", public, public_score_for(submission, viewer))]
@@ -41,4 +49,4 @@ def roc_of(submission: Submission, viewer: User) -> dict:
                 "points": list(zip(fpr.round(decimals).tolist(), tpr.round(decimals).tolist())),
             }
         )
-    return {"job_id": submission.id, "challenge": submission.challenge.slug, "curves": curves}
+    return answer | {"curves": curves}

@@ -1,16 +1,15 @@
 """What a student is shown of the hidden key: every score a measurement of it, so each is rounded to
-the challenge's precision, and in Ladder mode a job that did not move the leaderboard shows no score.
-Staff always see exact scores and the Ladder's figures."""
+the challenge's precision; in Ladder mode a job that did not move the leaderboard shows no score and
+reads the same as every other such job; nothing per row (a curve) of a hidden part before the
+reveal. Staff always see exact scores and the Ladder's figures."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from service.extensions import db
 from service.store.models import Challenge, Role, Submission, User
 
 EXACT, LADDER = "exact", "ladder"  # leaderboard modes
-P_VALUE_DECIMALS = 2
 
 
 def format_score(value: float | None) -> str:
@@ -45,30 +44,32 @@ def private_score_for(submission: Submission, viewer: User) -> float | None:
     return shown(submission.challenge, viewer, submission.private_score)
 
 
+def sees_rows_of(submission: Submission, viewer: User) -> bool:
+    """Whether `viewer` may see anything per row (a ROC curve) of the submission's scoring: staff
+    always; a student once private scores are revealed, when the challenge's labels stop mattering.
+    Before that, a curve's steps tell which rows are Public and their labels."""
+    return sees_exact_scores(viewer) or submission.challenge.private_revealed
+
+
 def hides_unmoved(submission: Submission) -> bool:
     """In Ladder mode, a ranked job that did not move its student's score (late ones never rank)."""
     return submission.challenge.leaderboard_mode == LADDER and submission.ladder_moved is False
 
 
+# A student reads one of two sentences: anything that varied with the file (a p-value, the score it
+# did not beat) would measure the hidden key again.
+MOVED = "this submission set your public leaderboard score"
+NOT_MOVED = "not significantly better than the submission that holds your leaderboard score, which stays"
+
+
 def ladder_note(submission: Submission, viewer: User) -> dict | None:
-    """Whether the job moved its student's leaderboard score, and why not; None outside Ladder mode."""
+    """Whether the job moved its student's leaderboard score; staff also see the test's figures.
+    None outside Ladder mode."""
     if submission.challenge.leaderboard_mode != LADDER or submission.ladder_moved is None:
         return None
-    challenge = submission.challenge
-    note = {"moved": submission.ladder_moved, "message": None, "p_value": None}
-    if submission.ladder_p_value is not None:
-        note["p_value"] = round(submission.ladder_p_value, P_VALUE_DECIMALS)
+    note = {"moved": submission.ladder_moved, "message": MOVED if submission.ladder_moved else NOT_MOVED}
     if sees_exact_scores(viewer):
         note["p_value"] = submission.ladder_p_value
         note["statistic"] = submission.ladder_statistic
         note["compared_with"] = submission.ladder_compared_id
-    if submission.ladder_moved:
-        note["message"] = "this submission set your public leaderboard score"
-        if submission.ladder_p_value is not None:
-            note["message"] += f" (significantly better, p = {note['p_value']:.2g})"
-    else:
-        holder = db.session.get(Submission, submission.ladder_compared_id)
-        held = shown(challenge, viewer, holder.public_score if holder is not None else None)
-        note["message"] = (f"not significantly better than your {held}, p = {note['p_value']:.2f}: "
-                           "your leaderboard score stays")  # fmt: skip
     return note

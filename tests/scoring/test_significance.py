@@ -9,7 +9,7 @@ from scipy import stats
 from sklearn.metrics import roc_auc_score
 
 from scoring.metrics import METRICS
-from scoring.significance import Comparison, compare, delong, loss_per_row
+from scoring.significance import LEVEL_SPREAD, Comparison, compare, delong, ladder_level, loss_per_row
 
 ROC_AUC, RMSE = METRICS["roc_auc"], METRICS["rmse"]
 T_TEST_METRICS = [name for name in METRICS if name != "roc_auc"]
@@ -194,3 +194,17 @@ def test_tweaked_copies_move_about_as_often_as_alpha(metric):
         truth = y if metric is ROC_AUC else y.astype(float)
         moves += compare(metric, truth, tweaked, holder).significant(0.05)
     assert moves <= 20
+
+
+def test_ladder_levels_add_up_to_alpha_over_any_history_and_shrink():
+    alpha = 0.05
+    levels = [ladder_level(alpha, j) for j in range(1, 1_000_001)]
+    assert math.fsum(levels) <= alpha
+    assert math.fsum(levels) == pytest.approx(
+        alpha * (1 - LEVEL_SPREAD / (1_000_000 + LEVEL_SPREAD)), rel=1e-12
+    )
+    assert all(a > b for a, b in zip(levels, levels[1:]))
+    # Evenly at first: the 50th test still runs at about a quarter of the first one's level.
+    assert levels[49] > levels[0] / 4
+    with pytest.raises(ValueError):
+        ladder_level(alpha, 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from scoring import load_answer_key, score_submission
+from service.results.curves import WITHHELD
 from tests.routes.scored import add_scored
 from tests.web.conftest import PROJECT, WEB_PASSWORD, screenshot
 from tests.web.test_challenge_pages import TRAIN, diabetes_key
@@ -60,7 +61,7 @@ def sign_out(driver, tools) -> None:
     wait(driver, tools, lambda d: "/web/signin" in d.current_url)
 
 
-def test_student_uploads_and_sees_the_score_the_chart_and_the_roc_curve(
+def test_student_uploads_and_sees_the_score_and_the_chart_and_the_teacher_the_roc_curve(
     fresh_browser, live_server, webdriver_tools
 ):
     driver, tools = fresh_browser, webdriver_tools
@@ -86,13 +87,10 @@ def test_student_uploads_and_sees_the_score_the_chart_and_the_roc_curve(
     expected = repr(round(exact, 5))  # a student sees the challenge's 5 decimals, no more
     assert driver.find_element(By.ID, "public-score").text == expected
     assert "hidden until your teacher reveals it" in driver.find_element(By.ID, "private-score").text
-    curve = wait(
-        driver, tools, lambda d: d.find_elements(By.CSS_SELECTOR, '#roc-chart polyline[data-part="public"]')
-    )
-    assert 20 < len(curve[0].get_attribute("points").split()) <= 200
-    assert f"AUC {expected}" in driver.find_element(By.CSS_SELECTOR, "#roc-chart svg title").get_attribute(
-        "textContent"
-    )
+    # Before the reveal a curve would teach hidden labels: the page says so instead of drawing it.
+    withheld = wait(driver, tools, lambda d: d.find_element(By.ID, "roc-withheld").text)
+    assert withheld == WITHHELD and not driver.find_elements(By.CSS_SELECTOR, "#roc-chart polyline")
+    job_url = driver.current_url
     screenshot(driver, "2-job-finished")
 
     driver.find_element(By.LINK_TEXT, "My submissions").click()
@@ -107,6 +105,19 @@ def test_student_uploads_and_sees_the_score_the_chart_and_the_roc_curve(
     assert "web-a-ann" in mine.text and expected in mine.text
     assert not driver.find_elements(By.ID, "private-board")
     screenshot(driver, "4-leaderboard")
+
+    sign_out(driver, tools)
+    sign_in(driver, tools, live_server, "web-a-teacher")
+    driver.get(job_url)
+    curve = wait(
+        driver, tools, lambda d: d.find_elements(By.CSS_SELECTOR, '#roc-chart polyline[data-part="public"]')
+    )
+    assert 20 < len(curve[0].get_attribute("points").split()) <= 200
+    assert driver.find_elements(By.CSS_SELECTOR, '#roc-chart polyline[data-part="private"]')
+    assert f"AUC {exact!r}" in driver.find_element(By.CSS_SELECTOR, "#roc-chart svg title").get_attribute(
+        "textContent"
+    )
+    screenshot(driver, "4b-teacher-sees-the-curve")
 
 
 def test_a_bad_file_is_explained_without_leaving_the_page(

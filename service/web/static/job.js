@@ -51,6 +51,13 @@
     if (!response.ok) return;
     const roc = await response.json();
     rocSection.hidden = false;
+    if (roc.withheld) { // a student's curve waits for the reveal: the page says why
+      document.getElementById("roc-figure").hidden = true;
+      const why = document.getElementById("roc-withheld");
+      why.textContent = roc.withheld;
+      why.hidden = false;
+      return;
+    }
     window.drawRoc(document.getElementById("roc-chart"), roc.curves);
   }
 
