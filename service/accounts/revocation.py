@@ -1,7 +1,12 @@
-"""Revoked (signed-out) tokens: in Redis when there is one, so every API process sees them.
+"""Revoked (signed-out) tokens and sign-ins: in Redis when there is one, so every API process sees them.
 
 While Redis is unreachable a revocation goes to the SQL store instead, and every check
 also reads the store, so a token revoked during an outage never comes back to life.
+
+A sign-in is the family of tokens one password check started: its id (`sid`) is in each of them,
+and refreshing passes it on. Revoking the sign-in ends every token of the family at once, which
+is how a logout of a refresh token ends the access tokens it minted, and how a refresh token used
+twice (stolen, then replayed) ends the thief's tokens and the owner's alike (RFC 9700, 4.14.2).
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from service.extensions import db
 from service.store.models import RevokedToken, utcnow
@@ -35,15 +41,47 @@ def revoke(jti: str, expires_at: int) -> None:
     db.session.commit()
 
 
-def is_revoked(jti: str) -> bool:
+def use_once(jti: str, expires_at: int) -> bool:
+    """Revoke `jti` and answer True, unless it was already revoked (False): of two requests that
+    present one refresh token at once, exactly one gets True."""
+    redis = current_app.extensions.get("redis")
+    if redis is not None:
+        seconds_left = max(1, int(expires_at - datetime.now(UTC).timestamp()))
+        try:
+            return bool(redis.set(_key(jti), 1, ex=seconds_left, nx=True))
+        except RedisError:
+            log.warning("Redis unreachable: the used refresh token is kept in the store")
+    expiry = datetime.fromtimestamp(expires_at, UTC).replace(tzinfo=None)
+    db.session.add(RevokedToken(jti=jti, expires_at=expiry))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def revoke_sign_in(sign_in: str, expires_at: int) -> None:
+    """End every token of the sign-in, until its refresh tokens would have expired anyway."""
+    revoke(_sign_in_key(sign_in), expires_at)
+
+
+def is_revoked(token: dict) -> bool:
+    """Whether a verified token's payload was revoked, itself or its sign-in."""
+    names = [token["jti"]] + ([_sign_in_key(token["sid"])] if token.get("sid") else [])
     redis = current_app.extensions.get("redis")
     if redis is not None:
         try:
-            if redis.exists(_key(jti)):
+            if redis.exists(*(_key(name) for name in names)):
                 return True
         except RedisError:
             pass  # the store below still knows every revocation made during the outage
-    return db.session.get(RevokedToken, jti) is not None
+    found = select(func.count()).select_from(RevokedToken).where(RevokedToken.jti.in_(names))
+    return bool(db.session.scalar(found))
+
+
+def _sign_in_key(sign_in: str) -> str:
+    return f"sign-in:{sign_in}"
 
 
 def _key(jti: str) -> str:

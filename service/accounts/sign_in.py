@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import select
 
 from service.accounts.passwords import verify_password
+from service.accounts.revocation import revoke, revoke_sign_in, use_once
 from service.accounts.throttle import finish_login_attempt, start_login_attempt
 from service.config import ConfigError, Settings
 from service.errors import Unauthorized
@@ -54,18 +56,45 @@ def authenticate(username: str, password: str, class_slug: str | None = None) ->
     return user
 
 
-def issue_tokens(user: User) -> dict:
+def issue_tokens(user: User, sign_in: str | None = None, refresh_expires_at: int | None = None) -> dict:
+    """An access and a refresh token of one sign-in (`sid`): a new one, or `sign_in` going on with
+    its refresh token expiring when the first one did (a refresh never lengthens a sign-in)."""
     claims = {
         "ver": user.token_version,
         "username": user.username,
         "role": user.role.value,
         "tenant": user.tenant.slug if user.tenant else None,
+        "sid": sign_in or secrets.token_urlsafe(16),
     }
+    refresh_lifetime = None
+    if refresh_expires_at is not None:
+        refresh_lifetime = datetime.fromtimestamp(refresh_expires_at, UTC) - datetime.now(UTC)
     return {
         "access_token": create_access_token(identity=str(user.id), additional_claims=claims),
-        "refresh_token": create_refresh_token(identity=str(user.id), additional_claims=claims),
+        "refresh_token": create_refresh_token(
+            identity=str(user.id), additional_claims=claims, expires_delta=refresh_lifetime
+        ),
         "token_type": "Bearer",
     }
+
+
+def refresh_tokens(user: User, token: dict) -> dict:
+    """Trade a refresh token (its verified payload) for a new access and refresh token; the one
+    used is revoked. Presented again it means a copy is in other hands: the whole sign-in ends."""
+    sign_in = token.get("sid") or token["jti"]  # tokens from before sign-in ids: their own family
+    if not use_once(token["jti"], token["exp"]):
+        revoke_sign_in(sign_in, token["exp"])
+        raise Unauthorized(
+            "this refresh token was already used: every token of its sign-in is revoked; sign in again"
+        )
+    return issue_tokens(user, sign_in, refresh_expires_at=token["exp"])
+
+
+def sign_out(token: dict) -> None:
+    """Revoke the token sent; a refresh token ends its whole sign-in, access tokens it minted too."""
+    revoke(token["jti"], token["exp"])
+    if token.get("type") == "refresh":
+        revoke_sign_in(token.get("sid") or token["jti"], token["exp"])
 
 
 def user_of_token(payload: dict) -> User | None:

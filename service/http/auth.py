@@ -9,7 +9,7 @@ from flask import Flask, Response
 from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_jwt_extended.exceptions import CSRFError
 
-from service.accounts.revocation import is_revoked
+from service.accounts.revocation import is_revoked, revoke_sign_in
 from service.accounts.sign_in import jwt_secret, user_of_token
 from service.config import Settings
 from service.errors import Forbidden
@@ -61,7 +61,11 @@ def _load_user(_header, payload) -> User | None:
 
 @jwt.token_in_blocklist_loader
 def _token_revoked(_header, payload) -> bool:
-    return is_revoked(payload["jti"])
+    if not is_revoked(payload):
+        return False
+    if payload.get("type") == "refresh":  # a used refresh token presented again: a copy is out there
+        revoke_sign_in(payload.get("sid") or payload["jti"], payload["exp"])
+    return True
 
 
 def csrf_refused(_error: CSRFError) -> Response:

@@ -14,8 +14,7 @@ from flask_limiter.util import get_remote_address
 from markupsafe import Markup
 
 from scoring import Metric, metric_named
-from service.accounts.revocation import revoke
-from service.accounts.sign_in import sign_in
+from service.accounts.sign_in import sign_in, sign_out
 from service.challenges.lookup import challenge_for, challenge_of, visible_challenge
 from service.errors import ServiceError
 from service.extensions import limiter
@@ -161,8 +160,7 @@ def _signin_form(message: str | None = None, status: int = 200, headers: dict | 
 @bp.post("/signout")
 @page()
 def signout():
-    token = get_jwt()
-    revoke(token["jti"], token["exp"])
+    sign_out(get_jwt())
     response = redirect(url_for("web.signin"))
     unset_jwt_cookies(response)
     return response

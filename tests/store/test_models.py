@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import service.accounts.users as accounts
-from service.accounts.revocation import is_revoked, revoke
+from service.accounts.revocation import is_revoked, revoke, revoke_sign_in
 from service.errors import Conflict, InvalidInput
 from service.extensions import db
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
@@ -86,7 +86,10 @@ def test_submission_row_keeps_the_file_and_its_scores(store_app):
 def test_revoked_tokens_are_kept_in_the_store_without_redis(store_app):
     with store_app.app_context():
         revoke("some-jti", expires_at=4_102_444_800)  # 2100-01-01
-        assert is_revoked("some-jti") and not is_revoked("other-jti")
+        assert is_revoked({"jti": "some-jti"}) and not is_revoked({"jti": "other-jti"})
+        revoke_sign_in("a-sign-in", expires_at=4_102_444_800)
+        assert is_revoked({"jti": "other-jti", "sid": "a-sign-in"})
+        assert not is_revoked({"jti": "other-jti", "sid": "another-sign-in"})
 
 
 def test_roster_that_is_not_csv_or_has_bad_emails_is_refused(store_app):

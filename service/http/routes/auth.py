@@ -5,8 +5,7 @@ from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
-from service.accounts.revocation import revoke
-from service.accounts.sign_in import issue_tokens, sign_in
+from service.accounts.sign_in import refresh_tokens, sign_in, sign_out
 from service.extensions import limiter
 from service.http.rate_limits import setting
 from service.http.schemas import LoginSchema, ProblemSchema, TokensSchema, UserSchema
@@ -38,9 +37,13 @@ class Login(MethodView):
 class Refresh(MethodView):
     @jwt_required(refresh=True)
     @blp.response(200, TokensSchema)
+    @blp.alt_response(
+        401, schema=ProblemSchema, description="the refresh token was used before: its sign-in ends"
+    )
     def post(self):
-        """A new access token, given a refresh token in the Authorization header."""
-        return {"access_token": issue_tokens(current_user)["access_token"], "token_type": "Bearer"}
+        """A new access token and a new refresh token, given a refresh token in the Authorization
+        header; the one sent is revoked (send it again and every token of the sign-in stops working)."""
+        return refresh_tokens(current_user, get_jwt())
 
 
 @blp.route("/logout")
@@ -48,9 +51,8 @@ class Logout(MethodView):
     @jwt_required(verify_type=False)
     @blp.response(204)
     def post(self):
-        """Revoke the token sent (send the access token, then the refresh token, to end both)."""
-        token = get_jwt()
-        revoke(token["jti"], token["exp"])
+        """Revoke the token sent; a refresh token ends its whole sign-in (its access tokens too)."""
+        sign_out(get_jwt())
 
 
 @blp.route("/me")
