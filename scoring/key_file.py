@@ -54,8 +54,7 @@ def read_key_file(
         scorer = metric_named(metric)
     except ValueError as error:
         raise AnswerKeyError(str(error)) from None
-    frame = _frame_of(data)
-    target_column = _target_column(frame, target_column or None)
+    frame, target_column = _frame_of(data, target_column or None)
     prediction_column = target_column if prediction_column in (None, "") else prediction_column
     if not COLUMN_NAME.fullmatch(prediction_column) or prediction_column.strip() != prediction_column:
         raise AnswerKeyError(
@@ -101,7 +100,9 @@ def stratified_public(targets: np.ndarray, fraction: float, seed: int) -> np.nda
     return public
 
 
-def _frame_of(data: bytes) -> pd.DataFrame:
+def _frame_of(data: bytes, wanted_target: str | None) -> tuple[pd.DataFrame, str]:
+    """The key's Id, target and Usage columns, and the target's name. The header is checked first,
+    and only those columns are read: a key's cost is linear in its bytes whatever its width."""
     if b"\x00" in data:
         raise AnswerKeyError("the answer key holds binary data (NUL bytes); upload a CSV text file")
     try:
@@ -111,18 +112,25 @@ def _frame_of(data: bytes) -> pd.DataFrame:
     if not text.strip():
         raise AnswerKeyError("the answer key is empty; expected a header Id,<target>[,Usage] and its rows")
     try:
+        header = [name.strip() for name in next(csv.reader(io.StringIO(text)))]
+    except csv.Error as error:
+        raise AnswerKeyError(f"the answer key's header is not valid CSV: {error}") from None
+    target_column = _target_column(header, wanted_target)
+    wanted = [ID_COLUMN, target_column] + ([USAGE_COLUMN] if USAGE_COLUMN in header else [])
+    positions = sorted(header.index(name) for name in wanted)
+    try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, engine="c")  # fmt: skip
+                            skip_blank_lines=False, engine="c", header=0,
+                            usecols=positions)  # fmt: skip
     except (ValueError, pd.errors.ParserError) as error:
         raise AnswerKeyError(f"the answer key is not valid CSV: {str(error).strip()[:300]}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = [header[at] for at in positions]  # pandas keeps the file's order; names stripped
     if len(frame) == 0:
         raise AnswerKeyError("the answer key has a header but no rows")
-    return frame.apply(lambda column: column.str.strip())
+    return frame.apply(lambda column: column.str.strip()), target_column
 
 
-def _target_column(frame: pd.DataFrame, wanted: str | None) -> str:
-    columns = list(frame.columns)
+def _target_column(columns: list[str], wanted: str | None) -> str:
     if len(set(columns)) != len(columns):
         raise AnswerKeyError(
             f"the answer key's header repeats a column: {', '.join(map(shown, columns[:10]))}"

@@ -1,5 +1,7 @@
 """A teacher's answer key: validated whole, every problem named, split reproducibly without Usage."""
 
+import time
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes, load_iris
@@ -95,3 +97,48 @@ def test_one_very_long_label_costs_its_own_size_not_rows_times_its_size():
     rows = ["x" * 1_000_000] + ["a", "b"] * 10_000
     key = read_key_file(key_text(range(len(rows)), rows), "accuracy").key
     assert [len(c) for c in key.classes.tolist()] == [1, 1, 1_000_000]
+
+
+def test_a_key_is_read_by_its_header_names_whatever_their_order():
+    ids = range(1, 41)
+    usage = ["Public" if i % 2 else "Private" for i in ids]
+    rows = "".join(f"{i},{u},{i % 3 == 0:d},noise\n" for i, u in zip(ids, usage))
+    read = read_key_file(f" Id ,Usage, y ,notes\n{rows}".encode(), "roc_auc", target_column="y")
+    assert read.part_rows == {"public": 20, "private": 20}
+    assert read.key.targets.tolist() == [int(i % 3 == 0) for i in ids]
+
+
+def _least_seconds(read, runs: int = 5) -> list[float]:
+    """Each reader's least time over `runs`, the readers taken in turns (a slow spell hits all)."""
+    best = [float("inf")] * len(read)
+    for _ in range(runs):
+        for at, each in enumerate(read):
+            started = time.perf_counter()
+            each()
+            best[at] = min(best[at], time.perf_counter() - started)
+    return best
+
+
+def test_a_very_wide_key_is_refused_within_three_times_a_valid_key_of_its_size():
+    columns = 40_000
+    wide = (
+        "Id,target," + ",".join(f"c{i}" for i in range(columns)) + "\n1,0," + "0," * (columns - 1) + "0\n"
+    ).encode()
+    rng = np.random.default_rng(0)
+    valid_rows, size, lines = 0, 0, ["Id,target,Usage"]
+    while size < len(wide):
+        valid_rows += 1
+        lines.append(
+            f"{valid_rows},{int(rng.random() < 0.3)},{'Public' if rng.random() < 0.3 else 'Private'}"
+        )
+        size += len(lines[-1]) + 1
+    valid = ("\n".join(lines) + "\n").encode()
+
+    def refused(**named):
+        with pytest.raises(AnswerKeyError):
+            read_key_file(wide, "roc_auc", **named)
+
+    unnamed, named, good = _least_seconds(
+        [refused, lambda: refused(target_column="target"), lambda: read_key_file(valid, "roc_auc")]
+    )
+    assert max(unnamed, named) <= 3 * good, (unnamed, named, good)
