@@ -17,7 +17,7 @@ from flask import current_app
 from scoring import AnswerKeyError, KeyFile, read_key_file
 from service.accounts.users import SLUG
 from service.challenges.answer_keys import answer_key_of, default_answer_key
-from service.challenges.files import add_files
+from service.challenges.files import add_files, sample_submission
 from service.challenges.reveal import as_stored_utc, set_deadline, set_revealed
 from service.errors import Conflict, InvalidAnswerKey, InvalidInput, ServiceError
 from service.extensions import db
@@ -82,6 +82,7 @@ def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
         prediction_column=key_file.key.prediction_column, deadline=as_stored_utc(draft.deadline),
         daily_quota=draft.daily_quota, score_precision=draft.score_precision,
         leaderboard_mode=draft.leaderboard_mode, ladder_alpha=draft.ladder_alpha,
+        sample_submission=sample_submission(key_file.key),
     )  # fmt: skip
     with _all_or_nothing():
         db.session.add(challenge)

@@ -8,8 +8,10 @@ import io
 
 from werkzeug.utils import secure_filename
 
+from scoring import AnswerKey
 from service.challenges.answer_keys import answer_key_of
 from service.errors import InvalidInput, NotFound
+from service.extensions import db
 from service.store.models import Challenge, ChallengeFile
 
 MAX_FILES = 20
@@ -40,9 +42,17 @@ def file_of(challenge: Challenge, name: str) -> ChallengeFile:
     raise NotFound(f"challenge {challenge.slug} has no file {name!r}")
 
 
-def sample_submission(challenge: Challenge) -> bytes:
-    """A valid submission for the challenge: every Id of its key, with a placeholder prediction."""
-    key = answer_key_of(challenge)
+def sample_submission_of(challenge: Challenge) -> bytes:
+    """The challenge's sample submission as stored; made and stored at the first request for a
+    challenge older than stored samples (or the practice one), never made again."""
+    if challenge.sample_submission is None:
+        challenge.sample_submission = sample_submission(answer_key_of(challenge))
+        db.session.commit()
+    return challenge.sample_submission
+
+
+def sample_submission(key: AnswerKey) -> bytes:
+    """A valid submission for `key`: every Id, with a placeholder prediction."""
     placeholder = str(key.classes[0]) if key.metric.prediction == "label" else "0.5"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

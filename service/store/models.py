@@ -101,6 +101,8 @@ class Challenge(db.Model):
     deadline: Mapped[datetime | None]
     # None: the tenant's quota, else the service's default.
     daily_quota: Mapped[int | None]
+    # A valid submission with every Id of the key, made once (None: not made yet); read by downloads.
+    sample_submission: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tenant: Mapped[Tenant] = relationship()

@@ -225,3 +225,17 @@ def test_a_challenge_is_edited_but_keeps_its_key_and_metric(client, teacher, stu
     assert removed.get_json()["files"] == []
     other_class = login(client, "student-b")
     assert client.get(f"/challenges/{made['id']}", headers=other_class).status_code == 404
+
+
+def test_the_sample_submission_is_made_with_the_challenge_and_served_as_stored(
+    client, teacher, student, monkeypatch
+):
+    import service.challenges.files as files
+
+    ids = np.arange(1, 61)
+    made = create(client, teacher, "sampled", "roc_auc", key_csv(ids, ids % 2, "y"), seed="1").get_json()
+    monkeypatch.setattr(files, "sample_submission", lambda key: pytest.fail("rebuilt at a download"))
+    for _ in range(2):
+        sample = client.get(made["sample_submission"], headers=student)
+        assert sample.status_code == 200 and sample.data.decode().splitlines()[:2] == ["Id,y", "1,0.5"]
+        assert len(sample.data.decode().splitlines()) == 61

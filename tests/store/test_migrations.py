@@ -207,6 +207,42 @@ def test_a_store_before_leaderboard_integrity_upgrades_to_exact_leaderboards_at_
     assert tuple(submission) == (0.81, None, None, None)
 
 
+def test_a_store_before_stored_samples_upgrades_and_makes_each_sample_once_at_its_first_download(
+    empty_store, answer_key_path, monkeypatch
+):
+    migrate_store(empty_store, "0007")
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.begin() as connection:
+        _add_a_class_with_a_student(connection)
+        connection.execute(text(
+            "INSERT INTO challenges (id, tenant_id, slug, title, metric, closed, created_at, score_precision,"
+            " leaderboard_mode, ladder_alpha) VALUES (1, 1, 'gmsc', 'GMSC', 'roc_auc', false, '2026-01-01', 5,"
+            " 'exact', 0.05)"
+        ))  # fmt: skip
+    engine.dispose()
+
+    migrate_store(empty_store)
+
+    app = create_app(
+        {"database_url": empty_store.database_url, "instance_path": empty_store.instance_path,
+         "answer_key_path": answer_key_path}, environment={},
+    )  # fmt: skip
+    import service.challenges.files as files
+    from service.challenges.files import sample_submission_of
+    from service.store.models import Challenge
+
+    with app.app_context():
+        challenge = db.session.get(Challenge, 1)
+        assert challenge.sample_submission is None and challenge.slug == "gmsc"
+        made = sample_submission_of(challenge)
+        assert made.decode().splitlines()[:2] == ["Id,Probability", "1,0.5"]
+        db.session.remove()
+        monkeypatch.setattr(files, "sample_submission", lambda key: pytest.fail("made twice"))
+        assert sample_submission_of(db.session.get(Challenge, 1)) == made
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_a_configured_store_behind_the_code_is_refused_at_start_naming_the_command(
     empty_store, answer_key_path
 ):

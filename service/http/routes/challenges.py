@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
-from service.challenges.files import file_of, sample_submission
+from service.challenges.files import file_of, sample_submission_of
 from service.challenges.lookup import visible_challenge, visible_challenges
 from service.http.challenge_schemas import ChallengeSchema
 
@@ -53,7 +53,7 @@ class SampleSubmission(MethodView):
         """A valid submission for the challenge: every Id of its key, a placeholder prediction."""
         challenge = visible_challenge(current_user, challenge_id)
         return _attachment(
-            sample_submission(challenge), f"{challenge.slug}-sample-submission.csv", "text/csv"
+            sample_submission_of(challenge), f"{challenge.slug}-sample-submission.csv", "text/csv"
         )
 
 

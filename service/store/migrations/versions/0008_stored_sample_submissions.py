@@ -1,0 +1,28 @@
+"""stored sample submissions: a challenge's sample submission is made once and served as a file
+
+It was rebuilt from the key at every download (seconds for a key of a million text Ids). A new
+challenge stores it as it is made; an existing one stores it at its first download.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-07 02:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("challenges") as batch_op:
+        batch_op.add_column(sa.Column("sample_submission", sa.LargeBinary(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("challenges") as batch_op:
+        batch_op.drop_column("sample_submission")
