@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from rq.timeouts import JobTimeoutException
 
 from service import create_app
 from service.grading import lifecycle
-from service.grading.job import grade
+from service.grading.job import grade, is_platform_fault
 
 _app: Flask | None = None
 
@@ -30,4 +31,8 @@ def on_failure(job, connection, exc_type, exc_value, traceback) -> None:
     if job.retries_left:
         return  # rq runs it again
     with worker_app().app_context():
-        lifecycle.fail(job.args[0], f"grading failed on the server ({exc_type.__name__}); not counted")
+        if issubclass(exc_type, JobTimeoutException):
+            reason = f"grading ran out of time ({job.timeout} s)"
+        else:
+            reason = f"grading failed on the server ({exc_type.__name__})"
+        lifecycle.fail(job.args[0], reason, platform_fault=is_platform_fault(exc_type))

@@ -2,7 +2,8 @@
 
     queued -> started -> finished    scored; counts against the daily quota
                       -> rejected    not a valid submission: problems listed; its slot is given back
-                      -> failed      the platform failed (worker lost, timeout, store error); slot given back
+                      -> failed      not graded (worker lost, timeout, store error); slot given back,
+                                     unless the same file failed before (see `fail`)
 
 A transition names the states it may start from, so a duplicate job or a late retry finds
 nothing to update and writes nothing.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import update
+from sqlalchemy import exists, update
 
 from service.extensions import db
 from service.grading.quotas import refund_slot
@@ -61,17 +62,48 @@ def reject(submission_id: int, problems: list[dict], reason: str) -> bool:
     return _close(submission_id, SubmissionStatus.REJECTED, problems=problems, error=reason)
 
 
-def fail(submission_id: int, reason: str) -> bool:
-    """The platform could not grade it; the student may send the same file again."""
-    return _close(submission_id, SubmissionStatus.FAILED, error=reason)
+def fail(submission_id: int, reason: str, platform_fault: bool = False) -> bool:
+    """Not graded. A fault of the platform's own (Redis or the store unreachable) never costs the
+    student a slot. Any other (out of time, grading raised, worker lost) may be the file's: it is
+    forgiven once per file, and the same bytes failing again count as a submission, so that no heavy
+    file can be sent again and again for free."""
+    charged = not platform_fault and _failed_before(submission_id)
+    if platform_fault:
+        reason += "; not counted"
+    elif charged:
+        reason += "; this file failed before, so this time it counts as one of your submissions"
+    else:
+        reason += "; not counted, but the same file failing again will count as a submission"
+    return _close(submission_id, SubmissionStatus.FAILED, refund=not charged, error=reason)
+
+
+def _failed_before(submission_id: int) -> bool:
+    """Whether the student's same bytes already failed on this challenge."""
+    this = db.session.get(Submission, submission_id)
+    same_file_failed = (
+        exists()
+        .where(
+            Submission.user_id == this.user_id,
+            Submission.challenge_id == this.challenge_id,
+            Submission.sha256 == this.sha256,
+            Submission.status == SubmissionStatus.FAILED,
+            Submission.id != submission_id,
+        )
+        .select()
+    )
+    return bool(db.session.scalar(same_file_failed))
 
 
 def _close(
-    submission_id: int, status: SubmissionStatus, then: Callable[[], None] | None = None, **values
+    submission_id: int,
+    status: SubmissionStatus,
+    then: Callable[[], None] | None = None,
+    refund: bool = True,
+    **values,
 ) -> bool:
     closed = _transition(submission_id, OPEN_STATES, commit=False, status=status, finished_at=utcnow(),
                          progress=1.0, **values)  # fmt: skip
-    if closed and status in REFUNDED_STATES:
+    if closed and refund and status in REFUNDED_STATES:
         refund_slot(submission_id)  # in the same transaction as the closing update
     if closed and status is SubmissionStatus.FINISHED:
         record_finished(submission_id)  # the student's standing moves with the same commit

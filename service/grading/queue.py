@@ -22,7 +22,7 @@ from rq.job import Job
 from service.config import Settings
 from service.extensions import db
 from service.grading import lifecycle
-from service.grading.job import grade
+from service.grading.job import grade, is_platform_fault
 from service.grading.recovery import requeue_lost_submissions, sweep_lost_submissions
 
 JOB_FUNCTION = "workers.tasks.grade_submission"
@@ -158,12 +158,15 @@ class InProcessGradingQueue:
                     try:
                         grade(submission_id)
                         return
-                    except Exception:  # noqa: BLE001 - any platform fault: retry, then fail with a reason
+                    except Exception as error:  # noqa: BLE001 - any fault: retry, then fail with a reason
                         db.session.rollback()  # a failed flush leaves the session unusable
                         log.exception("grading submission %s failed (attempt %s)", submission_id, attempt + 1)
+                        failure = type(error)
                 try:
                     lifecycle.fail(
-                        submission_id, "grading failed on the server; the submission was not counted"
+                        submission_id,
+                        f"grading failed on the server ({failure.__name__})",
+                        platform_fault=is_platform_fault(failure),
                     )
                 except Exception:  # noqa: BLE001 - the store itself is down: start-up requeues it later
                     db.session.rollback()

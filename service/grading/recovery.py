@@ -34,7 +34,7 @@ def requeue_lost_submissions(queue, older_than_seconds: int) -> list[int]:
             queue.enqueue(submission_id)
             requeued.append(submission_id)
         elif state in ("failed", "stopped", "canceled"):
-            lifecycle.fail(submission_id, "the worker grading it was lost; the submission was not counted")
+            lifecycle.fail(submission_id, "the worker grading it was lost")
     return requeued
 
 

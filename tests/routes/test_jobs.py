@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from service.extensions import db
+from service.store.models import Submission
 from tests.conftest import login
 
 
@@ -207,3 +209,60 @@ def test_every_time_the_api_writes_says_it_is_utc(client, two_classes, good_subm
         client.get("/quota", headers=student).get_json()["resets_at"],
     ]
     assert all(t.endswith("Z") and datetime.fromisoformat(t).tzinfo is not None for t in times), times
+
+
+def test_a_file_that_fails_twice_counts_the_second_time_and_a_platform_fault_never(
+    app, client, two_classes, good_submission, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    import service.grading.job as grading
+
+    failure = RuntimeError("grading crashed on this file")
+
+    def always_raises(data, key):
+        raise failure
+
+    monkeypatch.setattr(grading, "parse_submission", always_raises)
+    student = login(client, "student-a")
+
+    def send(data):
+        return wait_until_done(client, student, upload(client, student, data).headers["Location"])
+
+    first = send(good_submission)
+    assert first["status"] == "failed" and "will count" in first["error"]
+    assert client.get("/quota", headers=student).get_json()["used"] == 0
+    again = send(good_submission)  # the same bytes: no longer free
+    assert again["status"] == "failed" and "this time it counts" in again["error"]
+    assert client.get("/quota", headers=student).get_json()["used"] == 1
+
+    failure = OperationalError("SELECT 1", {}, Exception("the store is unreachable"))
+    other = good_submission + b"\n"
+    for _ in range(2):  # the platform's own fault: never counted, however often
+        job = send(other)
+        assert job["status"] == "failed" and job["error"].endswith("; not counted")
+    assert client.get("/quota", headers=student).get_json()["used"] == 1
+
+
+def test_a_job_out_of_time_is_told_so_and_counts_when_its_file_ran_out_before(app, two_classes, monkeypatch):
+    from types import SimpleNamespace
+
+    from rq.timeouts import JobTimeoutException
+
+    import workers.tasks as tasks
+    from tests.routes.scored import add_scored
+
+    monkeypatch.setattr(tasks, "_app", app)
+    earlier = add_scored(app, "student-a", None, None, minute=1, status="queued")
+    later = add_scored(app, "student-a", None, None, minute=2, status="queued")
+    with app.app_context():
+        same = db.session.get(Submission, earlier).sha256
+        db.session.get(Submission, later).sha256 = same  # the same bytes sent twice
+        db.session.commit()
+    for job_id in (earlier, later):
+        tasks.on_failure(SimpleNamespace(args=[job_id], timeout=60, retries_left=0), None,
+                         JobTimeoutException, JobTimeoutException("60 s"), None)  # fmt: skip
+    with app.app_context():
+        errors = [db.session.get(Submission, job_id).error for job_id in (earlier, later)]
+    assert errors[0].startswith("grading ran out of time (60 s); not counted")
+    assert "this time it counts" in errors[1]
