@@ -170,3 +170,33 @@ def test_a_rounded_score_as_a_page_writes_it_has_at_most_the_precisions_decimals
     written = format_score(round(value, precision))
     assert "e" not in written and len(written.partition(".")[2]) <= precision
     assert float(written) == round(value, precision)
+
+
+def test_the_boosting_attack_climbs_an_exact_leaderboard_and_not_the_ladder(client, people):
+    """Blum and Hardt's attack: 100 random files, keep those the leaderboard says look better than
+    chance, send their majority (mean rank). Exact: the shown score climbs; Ladder: it stays at chance."""
+    teacher, student = people
+    rows = 4000
+    rng = np.random.default_rng(11)
+    labels = np.resize([0, 1], rows)
+    usage = np.where(rng.random(rows) < 0.8, "Public", "Private")
+    key = (
+        "Id,y,Usage\n" + "".join(f"{i},{y},{u}\n" for i, (y, u) in enumerate(zip(labels, usage), 1))
+    ).encode()
+    files = [rng.random(rows).round(6) for _ in range(100)]
+    shown = {}
+    for mode in ("exact", "ladder"):
+        make(client, teacher, mode, key, leaderboard_mode=mode, daily_quota="200")
+        kept = []
+        for predictions in files:
+            job = upload(client, student, mode, predictions)
+            looks_better = job["public_score"] > 0.5 if mode == "exact" else job["leaderboard"]["moved"]
+            if looks_better:
+                kept.append(predictions)
+        vote = np.mean([np.argsort(np.argsort(f)) for f in kept], axis=0) / rows
+        upload(client, student, mode, vote)
+        shown[mode] = client.get(f"/leaderboard?challenge={mode}", headers=student).get_json()["public"][0][
+            "score"
+        ]
+    assert shown["exact"] > 0.525, shown  # visibly climbed, on random files
+    assert abs(shown["ladder"] - 0.5) <= 0.02, shown
