@@ -39,6 +39,7 @@ class Scored:
     final_selected: bool
     entries: int  # the student's finished submissions to this challenge
     metric: str
+    holds: bool  # it holds the student's public score (their standing's best; in Ladder mode, the Ladder's)
 
     @property
     def owner(self) -> tuple[int, int]:
@@ -62,7 +63,7 @@ def rankable_submissions(
     columns = (
         Submission.id, Submission.user_id, User.username, Submission.challenge_id, Submission.public_score,
         Submission.private_score, Submission.created_at, Submission.final_selected, Standing.entries,
-        Challenge.metric,
+        Challenge.metric, (Standing.best_public_id == Submission.id).label("holds"),
     )  # fmt: skip
     same_owner = (Standing.user_id == Submission.user_id) & (Standing.challenge_id == Submission.challenge_id)
     best = select(*columns).select_from(Standing).join(Submission, Submission.id == Standing.best_public_id)
@@ -109,13 +110,11 @@ def _private(s: Scored) -> float:
 
 
 def best_public(entries: Iterable[Scored]) -> dict[tuple[int, int], Scored]:
-    """Each (student, challenge)'s best public submission; of equal scores, the earliest."""
-    best: dict[tuple[int, int], Scored] = {}
-    order = _earlier_first(_public)
-    for s in entries:
-        if s.public_score is not None and (s.owner not in best or order(s) < order(best[s.owner])):
-            best[s.owner] = s
-    return best
+    """Each (student, challenge)'s best public submission: the one their standing holds (the best
+    score, of equal ones the earliest; in Ladder mode the one the Ladder last moved to). A selected
+    final never stands in for it: in Ladder mode its exact score would tell the student a score the
+    Ladder did not show them."""
+    return {s.owner: s for s in entries if s.holds and s.public_score is not None}
 
 
 def final_submissions(entries: list[Scored]) -> dict[tuple[int, int], list[Scored]]:

@@ -200,3 +200,21 @@ def test_the_boosting_attack_climbs_an_exact_leaderboard_and_not_the_ladder(clie
         ]
     assert shown["exact"] > 0.525, shown  # visibly climbed, on random files
     assert abs(shown["ladder"] - 0.5) <= 0.02, shown
+
+
+def test_a_final_selection_never_shows_the_score_the_ladder_withheld(client, people):
+    """Selecting an unmoved job as final once put it on the public leaderboard at its exact score."""
+    teacher, student = people
+    labels, key = binary_key(6)
+    make(client, teacher, "finals", key, leaderboard_mode="ladder")
+    rng = np.random.default_rng(7)
+    base = labels * 0.6 + rng.normal(0, 0.5, ROWS)
+    held = upload(client, student, "finals", base)
+    nudged = base.copy()
+    nudged[np.flatnonzero(labels == 1)[:3]] += 5  # better, but not significantly
+    tiny = upload(client, student, "finals", nudged)
+    assert tiny["leaderboard"]["moved"] is False
+    assert client.put("/final-submissions", headers=student, json={"challenge": "finals",
+                      "job_ids": [tiny["id"]]}).status_code == 200  # fmt: skip
+    board = client.get("/leaderboard?challenge=finals", headers=student).get_json()
+    assert [row["score"] for row in board["public"]] == [held["public_score"]]
