@@ -122,7 +122,7 @@ def test_challenges_feedback_sets_the_precision_and_the_ladder(runner, client):
         runner, "challenges", "feedback", "--tenant", "stats-101", "--precision", "3", "--mode", "ladder"
     )
     assert result.exit_code == 0, result.output
-    assert "stats-101/gmsc: scores to 3 decimals, ladder leaderboard (level 0.05)" in result.output
+    assert "stats-101/gmsc: scores to 3 decimals, ladder leaderboard (budget 0.05)" in result.output
     assert "ladder, 3 decimals" in invoke(runner, "challenges", "list").output
     refused = invoke(runner, "challenges", "feedback", "--tenant", "stats-101", "--alpha", "0.7")
     assert refused.exit_code == 1 and "ladder_alpha" in refused.output

@@ -80,7 +80,12 @@ def create(
 @click.option(
     "--mode", "leaderboard_mode", type=click.Choice(["exact", "ladder"]), help="the public leaderboard"
 )
-@click.option("--alpha", "ladder_alpha", type=float, help="the Ladder's level (default 0.05)")
+@click.option(
+    "--alpha",
+    "ladder_alpha",
+    type=float,
+    help="the Ladder's budget over a student's whole history (default 0.05)",
+)
 @fail_cleanly
 def feedback(tenant_slug: str, challenge_slug: str | None, **settings) -> None:
     """What students are shown: the decimals of their scores, an exact or a Ladder leaderboard."""
@@ -88,7 +93,7 @@ def feedback(tenant_slug: str, challenge_slug: str | None, **settings) -> None:
     edit_challenge(challenge, {name: value for name, value in settings.items() if value is not None})
     click.echo(f"{tenant_slug}/{challenge.slug}: scores to {challenge.score_precision} decimals, "
                f"{challenge.leaderboard_mode} leaderboard"
-               + (f" (level {challenge.ladder_alpha:g})" if challenge.leaderboard_mode == "ladder" else ""))  # fmt: skip
+               + (f" (budget {challenge.ladder_alpha:g})" if challenge.leaderboard_mode == "ladder" else ""))  # fmt: skip
 
 
 @challenges_cli.command("list")

@@ -35,7 +35,7 @@ class ChallengeCreateSchema(Schema):
     leaderboard_mode = Text(load_default="exact", validate=validate.OneOf(["exact", "ladder"]),
                             metadata={"description": "ladder: the public score moves only for a significant gain"})  # fmt: skip
     ladder_alpha = fields.Float(load_default=0.05, validate=validate.Range(0, 0.5, min_inclusive=False,
-                                max_inclusive=False), metadata={"description": "the Ladder's level"})  # fmt: skip
+                                max_inclusive=False), metadata={"description": "the Ladder's budget over a student's history"})  # fmt: skip
 
 
 class ChallengeEditSchema(Schema):
@@ -97,7 +97,11 @@ class ChallengeSchema(Schema):
     daily_quota = fields.Integer(allow_none=True)
     score_precision = fields.Integer(metadata={"description": "decimals of the scores students see"})
     leaderboard_mode = fields.String(metadata={"enum": ["exact", "ladder"]})
-    ladder_alpha = fields.Float()
+    ladder_alpha = fields.Float(
+        metadata={
+            "description": "the Ladder's budget: the chance that random files ever move a student's score"
+        }
+    )
     rows = fields.Function(
         lambda c: PartRowsSchema().dump(part_rows(c)), metadata={"description": "per part"}
     )
