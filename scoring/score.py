@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answer_key import AnswerKey
-from .errors import Problem, SubmissionError
 from .strict import Submission
 from .submission import parse_submission
+
+
+_LARGEST = float(np.finfo(np.float64).max)
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,13 @@ def score_parsed(submission: Submission, key: AnswerKey) -> ScoreResult:
 
 def _finite_or_none(value: float, key: AnswerKey) -> float | None:
     """A score, or None where the metric has no value (a part with one class has no AUC); nothing
-    non-finite is ever scored, stored or sent."""
+    non-finite is ever scored, stored or sent.
+
+    `parse_submission` refuses every file whose numeric metric could overflow. Were one to slip
+    through, its part scores the worst finite value rather than being refused here: a refusal that
+    followed a part's score would tell which rows the part holds."""
     if value != value and key.metric.target != "numeric":
         return None
-    if not math.isfinite(value):  # `parse_submission` refuses what would overflow: a last guard
-        raise SubmissionError([Problem(f"{key.metric.title} of this file is not a finite number")])
+    if not math.isfinite(value):
+        return -_LARGEST if key.metric.greater_is_better else _LARGEST
     return float(value)

@@ -63,11 +63,28 @@ def test_large_but_summable_predictions_are_scored_finite():
     assert result.score == pytest.approx(1e150) and np.isfinite(result.public_score)
 
 
-def test_a_non_finite_score_is_never_returned():
+def test_r2_refuses_alike_whichever_part_holds_the_huge_row():
+    """A part whose targets barely spread divides its squared errors by little: R² of a large but
+    summable error then overflows. Whether the file is refused follows the key's smallest spread,
+    not the part the row is in, which would tell the student which rows are Private."""
+    rng = np.random.default_rng(2)
+    public = np.arange(ROWS) % 2 == 0
+    targets = np.where(public, rng.normal(0, 10, ROWS), rng.normal(0, 0.01, ROWS))
+    key = AnswerKey.from_arrays(np.arange(1, ROWS + 1), targets, public, "r2", "y", "y")
+    outcomes = []
+    for row in (0, 1):  # a Public row, then a Private one
+        predictions = np.zeros(ROWS)
+        predictions[row] = 1.2e154
+        error = refusal(submission_csv(range(1, ROWS + 1), predictions, "Id,y"), key)
+        outcomes.append((error.problems[0].message, error.problems[0].line - row))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_score_that_still_overflows_is_the_worst_finite_value_never_a_refusal():
     key = numeric_key("rmse", np.zeros(ROWS))
-    with pytest.raises(SubmissionError, match="not a finite number"):
-        _finite_or_none(float("inf"), key)
-    with pytest.raises(SubmissionError):
-        _finite_or_none(float("nan"), key)
+    assert _finite_or_none(float("inf"), key) == np.finfo(np.float64).max
+    assert _finite_or_none(float("nan"), key) == np.finfo(np.float64).max
+    r2_key = numeric_key("r2", np.linspace(0, 1, ROWS))
+    assert _finite_or_none(float("-inf"), r2_key) == -np.finfo(np.float64).max
     auc_key = AnswerKey.from_arrays(np.arange(1, ROWS + 1), np.arange(ROWS) % 2, None, "roc_auc")
     assert _finite_or_none(float("nan"), auc_key) is None  # a part with one class has no AUC
