@@ -12,7 +12,6 @@ from .answer_key import AnswerKey
 from .strict import Submission
 from .submission import parse_submission
 
-
 _LARGEST = float(np.finfo(np.float64).max)
 
 
