@@ -103,6 +103,10 @@ def edit_challenge(challenge: Challenge, changes: dict, files: tuple[Upload, ...
                     changes.get("leaderboard_mode", challenge.leaderboard_mode),
                     changes.get("ladder_alpha", challenge.ladder_alpha))  # fmt: skip
     leaves_ladder = challenge.leaderboard_mode == LADDER and changes.get("leaderboard_mode") == EXACT
+    # Exact standings compare scores at the precision shown: another precision, other holders.
+    rounds_anew = changes.get("score_precision", challenge.score_precision) != challenge.score_precision and (
+        changes.get("leaderboard_mode", challenge.leaderboard_mode) == EXACT
+    )
     removed = set(changes.get("remove_files") or ())
     unknown = removed - {f.name for f in challenge.files}
     if unknown:
@@ -115,7 +119,7 @@ def edit_challenge(challenge: Challenge, changes: dict, files: tuple[Upload, ...
             challenge.description = changes["description"] or None
         challenge.files = [f for f in challenge.files if f.name not in removed]
         add_files(challenge, files)
-    if leaves_ladder:  # the Ladder's holders give way to each student's best public score again
+    if leaves_ladder or rounds_anew:  # each student's best public score again, from their history
         rebuild_standings(challenge)
     db.session.commit()
     if "deadline" in changes:

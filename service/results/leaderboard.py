@@ -2,7 +2,8 @@
 private ranks of each student's final submissions once they are revealed.
 
 Rules: a student's public score is their best public score (the highest, or the lowest for a
-metric where lower is better); ties go to the earlier submission. Late submissions never rank. A student selects up to two final submissions; without a selection their
+metric where lower is better, at the precision students are shown); ties go to the earlier
+submission. Late submissions never rank. A student selects up to two final submissions; without a selection their
 best public submission counts. The private score is the best private score among the
 finals, ties again to the earlier submission.
 """
@@ -101,10 +102,6 @@ def _earlier_first(score: Callable[[Scored], float]) -> Callable[[Scored], tuple
     return lambda s: (s.sign * score(s), s.submitted_at, s.job_id)
 
 
-def _public(s: Scored) -> float:
-    return s.public_score
-
-
 def _private(s: Scored) -> float:
     return s.private_score
 
@@ -144,7 +141,8 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
     best = {owner[0]: s for owner, s in best_public(entries).items()}
     public_rank: dict[int, int] = {}
     public_rows = []
-    for rank, s in _ranked(best.values(), _public):
+    # Ranked at the precision students see: a difference beyond it must not order two students.
+    for rank, s in _ranked(best.values(), lambda s: round(s.public_score, challenge.score_precision)):
         public_rank[s.user_id] = rank
         public_rows.append({
             "rank": rank, "student": s.student, "score": shown(challenge, viewer, s.public_score),

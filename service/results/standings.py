@@ -1,11 +1,13 @@
 """Standings: each student's count of finished submissions and best public one, per challenge,
 updated in the transaction that finishes a job (ties go to the earlier submission, as on Kaggle).
-Best follows the challenge's metric: the highest score, or the lowest where lower is better. A late
-submission never stands."""
+Best follows the challenge's metric: the highest score, or the lowest where lower is better, at the
+precision students are shown (`score_precision`): which submission holds the score is visible to
+its student, so a difference beyond the shown decimals must not move it. A late submission never
+stands."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Numeric, and_, cast, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
@@ -36,17 +38,19 @@ def record_finished(submission_id: int) -> None:
         _ladder_step(finished, owner)
         return
     best = aliased(Submission)
+    precision = finished.challenge.score_precision
     current = select(best.public_score, best.created_at, best.id).where(best.id == Standing.best_public_id)
-    current_score = current.with_only_columns(best.public_score).scalar_subquery()
+    current_score = current.with_only_columns(shown_score(best.public_score, precision)).scalar_subquery()
+    new_score = shown_score(literal(finished.public_score), precision)
     if metric_named(finished.challenge.metric).greater_is_better:
-        improved = current_score < finished.public_score
+        improved = current_score < new_score
     else:
-        improved = current_score > finished.public_score
+        improved = current_score > new_score
     beaten = or_(
         Standing.best_public_id.is_(None),
         improved,
         and_(
-            current.with_only_columns(best.public_score).scalar_subquery() == finished.public_score,
+            current_score == new_score,
             or_(
                 current.with_only_columns(best.created_at).scalar_subquery() > finished.created_at,
                 and_(
@@ -76,10 +80,17 @@ def _ladder_step(finished: Submission, owner) -> None:
         db.session.execute(update(Submission).where(Submission.id == finished.id).values(ladder_moved=False))
 
 
+def shown_score(score, precision: int):
+    """A score as SQL rounds it to `precision` decimals (PostgreSQL rounds numerics, not floats)."""
+    return func.round(cast(score, Numeric), precision)
+
+
 def rebuild_standings(challenge: Challenge) -> None:
-    """Each student's best public submission again, from their history (leaving Ladder mode)."""
+    """Each student's best public submission again, from their history (leaving Ladder mode, or
+    showing scores at another precision)."""
     greater = metric_named(challenge.metric).greater_is_better
-    order = Submission.public_score.desc() if greater else Submission.public_score.asc()
+    rounded = shown_score(Submission.public_score, challenge.score_precision)
+    order = rounded.desc() if greater else rounded.asc()
     ranked = (
         select(
             Submission.user_id,

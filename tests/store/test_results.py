@@ -85,3 +85,40 @@ def test_a_standing_keeps_the_best_public_score_whatever_order_jobs_finish_in(st
         lifecycle.finish(unscored, None, None)
         standing = db.session.get(Standing, (ann.id, challenge.id))
         assert (standing.entries, standing.best_public_id) == (4, early)
+
+
+def test_a_difference_beyond_the_shown_decimals_moves_no_standing_and_orders_no_students(store_app):
+    """Which job holds a score shows (its time, the default final): at 5 decimals 0.812341 and
+    0.812344 are one score, so the earlier keeps it; and of two students at 0.81234 the earlier
+    ranks first, whatever lies beyond the fifth decimal."""
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        for name in ("ann", "bob"):
+            accounts.create_user(name, PASSWORD, tenant, Role.STUDENT)
+    add_scored(store_app, "bob", 0.812336, 0.5, minute=0)
+    first = add_scored(store_app, "ann", 0.812341, 0.5, minute=1)
+    add_scored(store_app, "ann", 0.812344, 0.5, minute=2)  # better, but not at the shown precision
+    with store_app.app_context():
+        ann = accounts.user_by_username("ann")
+        challenge = challenge_of(ann.tenant, None)
+        board = leaderboard(challenge, ann)["public"]
+        assert [(row["student"], row["rank"], row["score"]) for row in board] == [
+            ("bob", 1, 0.81234), ("ann", 2, 0.81234)]  # fmt: skip
+        assert select_finals(ann, challenge, [])["job_ids"] == [first]
+        db.session.remove()
+
+
+def test_showing_more_decimals_lets_the_better_of_two_once_equal_scores_hold(store_app):
+    from service.challenges.authoring import edit_challenge
+
+    with store_app.app_context():
+        accounts.create_user("ann", PASSWORD, accounts.create_tenant("class-a"), Role.STUDENT)
+    first = add_scored(store_app, "ann", 0.812341, 0.5, minute=1)
+    second = add_scored(store_app, "ann", 0.812344, 0.5, minute=2)
+    with store_app.app_context():
+        ann = accounts.user_by_username("ann")
+        challenge = challenge_of(ann.tenant, None)
+        assert select_finals(ann, challenge, [])["job_ids"] == [first]
+        edit_challenge(challenge, {"score_precision": 6})
+        assert select_finals(ann, challenge, [])["job_ids"] == [second]
+        db.session.remove()
