@@ -70,9 +70,13 @@ def _ladder(submission: Submission, key: AnswerKey, predictions: np.ndarray, fou
     standing = db.session.get(Standing, (submission.user_id, submission.challenge_id))
     holder_id = standing.best_public_id if standing is not None else None
     holder = db.session.get(Submission, holder_id) if holder_id is not None else None
-    held = _predictions_of(holder, key) if holder is not None else None
-    if held is None:  # the first ranked submission sets the score
+    if holder is None:  # the first ranked submission sets the score
         found.ladder_moved = True
+        return
+    found.ladder_compared_id = holder.id
+    held = _predictions_of(holder, key)
+    if held is None:  # accepted under older rules, it no longer reads: nothing to test against
+        found.ladder_moved = False
         return
     comparison = compare(key.metric, key.targets[key.public], predictions[key.public], held[key.public])
     # An earlier upload that finished after a later one may find a holder with no earlier upload.
@@ -81,7 +85,6 @@ def _ladder(submission: Submission, key: AnswerKey, predictions: np.ndarray, fou
     found.ladder_p_value = comparison.p_value
     # No spread at all gives an infinite statistic: the p-value says it all, and JSON has no infinity.
     found.ladder_statistic = comparison.statistic if np.isfinite(comparison.statistic) else None
-    found.ladder_compared_id = holder.id
 
 
 def _earlier_ranked(submission: Submission) -> int:

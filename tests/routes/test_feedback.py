@@ -218,3 +218,23 @@ def test_a_final_selection_never_shows_the_score_the_ladder_withheld(client, peo
                       "job_ids": [tiny["id"]]}).status_code == 200  # fmt: skip
     board = client.get("/leaderboard?challenge=finals", headers=student).get_json()
     assert [row["score"] for row in board["public"]] == [held["public_score"]]
+
+
+def test_a_holder_that_no_longer_reads_is_not_replaced_untested(app, client, people):
+    from service.extensions import db
+    from service.store.models import Submission
+
+    teacher, student = people
+    labels, key = binary_key(8)
+    make(client, teacher, "unread", key, leaderboard_mode="ladder")
+    rng = np.random.default_rng(9)
+    held = upload(client, student, "unread", rng.random(ROWS))
+    with app.app_context():  # as if accepted under older rules that today's reader refuses
+        db.session.get(Submission, held["id"]).content = b"Id,Probability\n"
+        db.session.commit()
+    better = upload(client, student, "unread", labels * 2.0 + rng.normal(0, 0.5, ROWS))
+    assert better["leaderboard"] == {"moved": False, "message": NOT_MOVED} and better["public_score"] is None
+    assert (
+        client.get(f"/jobs/{better['id']}", headers=teacher).get_json()["leaderboard"]["compared_with"]
+        == held["id"]
+    )
