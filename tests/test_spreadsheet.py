@@ -25,6 +25,14 @@ def test_text_that_would_start_a_formula_gets_an_apostrophe(cell):
         ("ann\n=1+2", "'ann\n'=1+2"),  # a name with an encoded newline
         ("a,@SUM(1)", "'a,'@SUM(1)"),
         ("\t=1+2", "'\t'=1+2"),
+        ("\u200b=1+1", "'\u200b=1+1"),  # a zero-width space before it
+        ("\ufeff@SUM(A1)", "'\ufeff@SUM(A1)"),
+        ("\u2060=1", "'\u2060=1"),
+        ("\u202e=1", "'\u202e=1"),
+        ("\x0b=1", "'\x0b'=1"),  # a vertical tab: a separator too
+        ("\x1c=1", "'\x1c'=1"),
+        ("a\u2028=1", "'a\u2028'=1"),  # a line separator
+        ("x\x85=1", "'x\x85'=1"),
     ],
 )
 def test_a_formula_hidden_by_width_or_behind_a_separator_is_neutralised_too(cell, written):

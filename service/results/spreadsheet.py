@@ -2,11 +2,12 @@
 
 CSV cells that a spreadsheet would run as a formula are neutralised (OWASP's "CSV injection"
 advice). A text cell is read as a spreadsheet may read it: NFKC-normalised (a full-width ＝ is =)
-and without its leading spaces. If it then starts with = + - @ |, a tab or a carriage return, or a
-piece of it does after a line break, a comma, a semicolon or a tab (where a spreadsheet may split
-it into cells of its own), it is written normalised, with an apostrophe before the cell and before
-each such piece: Excel, LibreOffice and Google Sheets show it as text. Numbers written as text are
-left alone. Usernames and file names come from students, so this matters.
+and without what it may skip before the first visible character (spaces, control and format
+characters such as a zero-width space). If it then starts with = + - @ |, or with a tab or a
+carriage return, or a piece of it does after a line break, a comma, a semicolon, a tab or another
+separator (where a spreadsheet may split it into cells of its own), it is written normalised, with
+an apostrophe before the cell and before each such piece: Excel, LibreOffice and Google Sheets show
+it as text. Numbers written as text are left alone. Usernames and file names come from students.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")
+# What a spreadsheet may show nothing of before a cell's first visible character.
+_SKIPPED = r"\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff"
+_LEAD = re.compile(f"[{_SKIPPED}]*")
 # A formula starting after a separator or a line break, where a spreadsheet may begin a new cell.
-_PIECE_FORMULA = re.compile(r"([\r\n\t,;]\s*)(?=[=+\-@|])")
+_PIECE_FORMULA = re.compile(f"([\\r\\n\\t,;\\v\\f\\x1c-\\x1e\\x85\\u2028\\u2029][{_SKIPPED}]*)(?=[=+\\-@|])")
 _NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
 # Excel reads a CSV without a byte-order mark as the machine's legacy code page.
 UTF8_BOM = "\ufeff"
@@ -35,7 +39,9 @@ def neutralise(cell: object) -> object:
     normal = unicodedata.normalize("NFKC", cell)
     if _NUMBER.fullmatch(normal):
         return cell
-    if normal.lstrip(" ").startswith(FORMULA_STARTS) or _PIECE_FORMULA.search(normal):
+    first_visible = normal[_LEAD.match(normal).end() :]
+    runs = normal.startswith(FORMULA_STARTS) or first_visible.startswith(FORMULA_STARTS)
+    if runs or _PIECE_FORMULA.search(normal):
         return "'" + _PIECE_FORMULA.sub(r"\1'", normal)
     return cell
 
