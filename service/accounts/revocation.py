@@ -7,6 +7,8 @@ A sign-in is the family of tokens one password check started: its id (`sid`) is 
 and refreshing passes it on. Revoking the sign-in ends every token of the family at once, which
 is how a logout of a refresh token ends the access tokens it minted, and how a refresh token used
 twice (stolen, then replayed) ends the thief's tokens and the owner's alike (RFC 9700, 4.14.2).
+Spent refresh tokens and ended sign-ins are kept in the store only: a Redis that restarts empty
+must not bring a stolen refresh token back, and a unique row makes "first use wins" atomic.
 """
 
 from __future__ import annotations
@@ -35,35 +37,37 @@ def revoke(jti: str, expires_at: int) -> None:
             return
         except RedisError:
             log.warning("Redis unreachable: the revocation is kept in the store")
-    expiry = datetime.fromtimestamp(expires_at, UTC).replace(tzinfo=None)
-    db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
-    db.session.merge(RevokedToken(jti=jti, expires_at=expiry))
-    db.session.commit()
+    _keep(jti, expires_at, merge=True)
 
 
 def use_once(jti: str, expires_at: int) -> bool:
     """Revoke `jti` and answer True, unless it was already revoked (False): of two requests that
-    present one refresh token at once, exactly one gets True."""
-    redis = current_app.extensions.get("redis")
-    if redis is not None:
-        seconds_left = max(1, int(expires_at - datetime.now(UTC).timestamp()))
-        try:
-            return bool(redis.set(_key(jti), 1, ex=seconds_left, nx=True))
-        except RedisError:
-            log.warning("Redis unreachable: the used refresh token is kept in the store")
+    present one refresh token at once, on any API process, exactly one gets True."""
+    return _keep(jti, expires_at, merge=False)
+
+
+def revoke_sign_in(sign_in: str, expires_at: int) -> None:
+    """End every token of the sign-in: until its refresh tokens expire (`expires_at`), and as long
+    again as an access token lives, for one minted just before."""
+    lives = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()
+    _keep(_sign_in_key(sign_in), int(expires_at + lives), merge=True)
+
+
+def _keep(name: str, expires_at: int, merge: bool) -> bool:
+    """A row of the store for `name` until `expires_at`; False when there was one (not `merge`)."""
     expiry = datetime.fromtimestamp(expires_at, UTC).replace(tzinfo=None)
-    db.session.add(RevokedToken(jti=jti, expires_at=expiry))
+    db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
+    row = RevokedToken(jti=name, expires_at=expiry)
+    if merge:
+        db.session.merge(row)
+    else:
+        db.session.add(row)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return False
     return True
-
-
-def revoke_sign_in(sign_in: str, expires_at: int) -> None:
-    """End every token of the sign-in, until its refresh tokens would have expired anyway."""
-    revoke(_sign_in_key(sign_in), expires_at)
 
 
 def is_revoked(token: dict) -> bool:

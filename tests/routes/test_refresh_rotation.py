@@ -95,3 +95,14 @@ def test_a_token_from_before_sign_in_ids_refreshes_once(app, client, two_classes
         old = create_refresh_token(identity=str(two_classes["student_a"]), additional_claims={"ver": 0})
     assert client.post("/refresh", headers=bearer(old)).status_code == 200
     assert client.post("/refresh", headers=bearer(old)).status_code == 401
+
+
+def test_a_redis_that_restarts_empty_brings_no_spent_refresh_token_back(make_app, two_classes, redis_url):
+    from redis import Redis
+
+    client = make_app(redis_url=redis_url).test_client()
+    first = tokens(client)
+    second = client.post("/refresh", headers=bearer(first["refresh_token"])).get_json()
+    Redis.from_url(redis_url).flushdb()
+    assert client.post("/refresh", headers=bearer(first["refresh_token"])).status_code == 401
+    assert not works(client, second["access_token"])
