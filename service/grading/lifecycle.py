@@ -12,8 +12,9 @@ nothing to update and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time
 
-from sqlalchemy import exists, update
+from sqlalchemy import exists, or_, update
 
 from service.extensions import db
 from service.grading.quotas import refund_slot
@@ -65,33 +66,37 @@ def reject(submission_id: int, problems: list[dict], reason: str) -> bool:
 def fail(submission_id: int, reason: str, platform_fault: bool = False) -> bool:
     """Not graded. A fault of the platform's own (Redis or the store unreachable) never costs the
     student a slot. Any other (out of time, grading raised, worker lost) may be the file's: it is
-    forgiven once per file, and the same bytes failing again count as a submission, so that no heavy
-    file can be sent again and again for free."""
+    forgiven once, and counts as a submission when the same file failed before or another of the
+    student's files failed that way today, so that no heavy file is free to send again and again."""
     charged = not platform_fault and _failed_before(submission_id)
     if platform_fault:
         reason += "; not counted"
     elif charged:
-        reason += "; this file failed before, so this time it counts as one of your submissions"
+        reason += "; this file, or another of yours today, failed before: this one counts as a submission"
     else:
-        reason += "; not counted, but the same file failing again will count as a submission"
-    return _close(submission_id, SubmissionStatus.FAILED, refund=not charged, error=reason)
+        reason += "; not counted, but a next failure of this file, or of another today, will count"
+    return _close(submission_id, SubmissionStatus.FAILED, refund=not charged, error=reason,
+                  failure="platform" if platform_fault else "file")  # fmt: skip
 
 
 def _failed_before(submission_id: int) -> bool:
-    """Whether the student's same bytes already failed on this challenge."""
+    """Whether a failure that may have been the file's already struck this student on this
+    challenge: with the same bytes, or today (UTC, by when the submissions came)."""
     this = db.session.get(Submission, submission_id)
-    same_file_failed = (
+    today = datetime.combine(this.created_at.date(), time.min)
+    same_file_or_today = (
         exists()
         .where(
             Submission.user_id == this.user_id,
             Submission.challenge_id == this.challenge_id,
-            Submission.sha256 == this.sha256,
             Submission.status == SubmissionStatus.FAILED,
+            Submission.failure == "file",
             Submission.id != submission_id,
+            or_(Submission.sha256 == this.sha256, Submission.created_at >= today),
         )
         .select()
     )
-    return bool(db.session.scalar(same_file_failed))
+    return bool(db.session.scalar(same_file_or_today))
 
 
 def _close(

@@ -206,6 +206,9 @@ class Submission(db.Model):
     changed_rows: Mapped[int | None]
     problems: Mapped[list | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(String(1000))
+    # A failed submission: "platform" (Redis or the store unreachable) or "file" (out of time,
+    # grading raised, worker lost: possibly the file's doing), which the next failure counts on.
+    failure: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

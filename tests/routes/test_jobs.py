@@ -233,15 +233,36 @@ def test_a_file_that_fails_twice_counts_the_second_time_and_a_platform_fault_nev
     assert first["status"] == "failed" and "will count" in first["error"]
     assert client.get("/quota", headers=student).get_json()["used"] == 0
     again = send(good_submission)  # the same bytes: no longer free
-    assert again["status"] == "failed" and "this time it counts" in again["error"]
+    assert again["status"] == "failed" and "this one counts as a submission" in again["error"]
     assert client.get("/quota", headers=student).get_json()["used"] == 1
+    other = send(good_submission + b"\n")  # nor is a file a blank line away, the same day
+    assert other["status"] == "failed" and "this one counts as a submission" in other["error"]
+    assert client.get("/quota", headers=student).get_json()["used"] == 2
 
     failure = OperationalError("SELECT 1", {}, Exception("the store is unreachable"))
-    other = good_submission + b"\n"
-    for _ in range(2):  # the platform's own fault: never counted, however often
-        job = send(other)
+    for blank_lines in (2, 2, 3):  # the platform's own fault: never counted, however often
+        job = send(good_submission + b"\n" * blank_lines)
         assert job["status"] == "failed" and job["error"].endswith("; not counted")
-    assert client.get("/quota", headers=student).get_json()["used"] == 1
+    assert client.get("/quota", headers=student).get_json()["used"] == 2
+
+
+def test_a_platform_fault_does_not_make_the_next_failure_count(make_app, two_classes, good_submission,
+                                                               monkeypatch):  # fmt: skip
+    import service.grading.job as grading
+    from sqlalchemy.exc import OperationalError
+
+    failures = iter([OperationalError("SELECT 1", {}, Exception("down")), RuntimeError("crash")])
+
+    def raises(data, key):
+        raise next(failures)
+
+    monkeypatch.setattr(grading, "parse_submission", raises)
+    client = make_app(job_retries=0).test_client()
+    student = login(client, "student-a")
+    for data in (good_submission, good_submission + b"\n"):
+        job = wait_until_done(client, student, upload(client, student, data).headers["Location"])
+        assert job["status"] == "failed" and "counts as a submission" not in job["error"]
+    assert client.get("/quota", headers=student).get_json()["used"] == 0
 
 
 def test_a_job_out_of_time_is_told_so_and_counts_when_its_file_ran_out_before(app, two_classes, monkeypatch):
@@ -265,4 +286,4 @@ def test_a_job_out_of_time_is_told_so_and_counts_when_its_file_ran_out_before(ap
     with app.app_context():
         errors = [db.session.get(Submission, job_id).error for job_id in (earlier, later)]
     assert errors[0].startswith("grading ran out of time (60 s); not counted")
-    assert "this time it counts" in errors[1]
+    assert "this one counts as a submission" in errors[1]

@@ -207,7 +207,7 @@ def test_a_store_before_leaderboard_integrity_upgrades_to_exact_leaderboards_at_
     assert tuple(submission) == (0.81, None, None, None)
 
 
-def test_a_store_before_stored_samples_upgrades_and_makes_each_sample_once_at_its_first_download(
+def test_a_store_before_stored_samples_and_failure_causes_upgrades_with_its_rows(
     empty_store, answer_key_path, monkeypatch
 ):
     migrate_store(empty_store, "0007")
@@ -219,9 +219,20 @@ def test_a_store_before_stored_samples_upgrades_and_makes_each_sample_once_at_it
             " leaderboard_mode, ladder_alpha) VALUES (1, 1, 'gmsc', 'GMSC', 'roc_auc', false, '2026-01-01', 5,"
             " 'exact', 0.05)"
         ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO submissions (id, tenant_id, user_id, challenge_id, filename, sha256, size_bytes, status,"
+            " progress, attempts, final_selected, late, error, created_at)"
+            " VALUES (1, 1, 1, 1, 'p.csv', :sha, 7, 'FAILED', 1.0, 1, false, false, 'the worker was lost',"
+            " '2026-01-15')"
+        ), {"sha": "0" * 64})  # fmt: skip
     engine.dispose()
 
     migrate_store(empty_store)
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.connect() as connection:  # a failure from before says neither cause: it never charges
+        assert tuple(connection.execute(text("SELECT status, error, failure FROM submissions")).one()) == (
+            "FAILED", "the worker was lost", None)  # fmt: skip
+    engine.dispose()
 
     app = create_app(
         {"database_url": empty_store.database_url, "instance_path": empty_store.instance_path,
