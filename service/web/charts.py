@@ -14,6 +14,9 @@ from service.results.feedback import format_score
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40  # margins for the axis labels
 NICE_STEPS = (1, 2, 2.5, 5)  # each times a power of ten: 0.025, 0.5, 10, 250...
+# Scores beyond it (an R² of -1e300) are drawn at it, and still labelled with their value: an axis
+# that reached them would overflow, and would flatten every other point anyway.
+DRAWN_LIMIT = 1e12
 
 
 def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) -> dict | None:
@@ -22,7 +25,7 @@ def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) 
     None when there is nothing to draw. Times are spread by their instants; when they
     are all equal (one submission), the points are spread evenly instead.
     """
-    values = [v for _, public, private in entries for v in (public, private) if v is not None]
+    values = [_drawn(v) for _, public, private in entries for v in (public, private) if v is not None]
     if not values:
         return None
     low, high, step = _y_range(min(values), max(values))
@@ -41,7 +44,11 @@ def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) 
     series = []
     for name, css, column in (("Public score", "public", 1), ("Private score", "private", 2)):
         points = [
-            (round(x(i), 1), round(y(e[column]), 1), f"{e[0]:%Y-%m-%d %H:%M} UTC: {format_score(e[column])}")
+            (
+                round(x(i), 1),
+                round(y(_drawn(e[column])), 1),
+                f"{e[0]:%Y-%m-%d %H:%M} UTC: {format_score(e[column])}",
+            )
             for i, e in enumerate(entries)
             if e[column] is not None
         ]
@@ -60,6 +67,10 @@ def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) 
         "y_ticks": [(round(y(t), 1), f"{t:.{_decimals(step)}f}") for t in ticks],
         "x_ticks": _x_ticks(entries, x),
     }
+
+
+def _drawn(value: float) -> float:
+    return min(max(value, -DRAWN_LIMIT), DRAWN_LIMIT)
 
 
 def _y_range(low: float, high: float) -> tuple[float, float, float]:

@@ -248,8 +248,9 @@ def test_a_file_that_fails_twice_counts_the_second_time_and_a_platform_fault_nev
 
 def test_a_platform_fault_does_not_make_the_next_failure_count(make_app, two_classes, good_submission,
                                                                monkeypatch):  # fmt: skip
-    import service.grading.job as grading
     from sqlalchemy.exc import OperationalError
+
+    import service.grading.job as grading
 
     failures = iter([OperationalError("SELECT 1", {}, Exception("down")), RuntimeError("crash")])
 

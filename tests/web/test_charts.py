@@ -3,6 +3,7 @@
 import re
 from datetime import datetime, timedelta
 
+from service.results.feedback import format_score
 from service.web.charts import score_chart
 
 T = datetime(2025, 3, 1, 9, 0)
@@ -71,3 +72,11 @@ def test_an_axis_stays_within_zero_and_one_only_while_every_score_does():
 def test_tick_labels_show_every_digit_of_a_quarter_step():
     chart = score_chart([(T, 0.05, None), (T + timedelta(minutes=1), 0.95, None)])
     assert [label for _, label in chart["y_ticks"]] == ["0.00", "0.25", "0.50", "0.75", "1.00"]
+
+
+def test_scores_near_the_largest_float_are_drawn_at_the_edge_and_labelled_as_they_are():
+    worst = -1.7976931348623157e308
+    chart = score_chart([(T, -0.00012, None), (T + timedelta(minutes=1), worst, -1e300)])
+    [public, private] = chart["series"]
+    assert all(chart["top"] <= py <= chart["bottom"] for _, py, _ in public["points"] + private["points"])
+    assert public["points"][1][2].endswith("UTC: " + format_score(worst))  # the real value, labelled
