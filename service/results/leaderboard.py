@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from scoring import metric_named
 from service.extensions import db
-from service.results.feedback import shown
+from service.results.feedback import public_order, shown
 from service.store.models import Challenge, Role, Standing, Submission, SubmissionStatus, User
 from service.store.tenancy import in_tenant
 
@@ -141,8 +141,10 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
     best = {owner[0]: s for owner, s in best_public(entries).items()}
     public_rank: dict[int, int] = {}
     public_rows = []
-    # Ranked at the precision students see: a difference beyond it must not order two students.
-    for rank, s in _ranked(best.values(), lambda s: round(s.public_score, challenge.score_precision)):
+    in_public_order = sorted(
+        best.values(), key=lambda s: public_order(challenge, s.public_score, s.submitted_at, s.job_id)
+    )
+    for rank, s in enumerate(in_public_order, start=1):
         public_rank[s.user_id] = rank
         public_rows.append({
             "rank": rank, "student": s.student, "score": shown(challenge, viewer, s.public_score),

@@ -7,21 +7,19 @@ stands."""
 
 from __future__ import annotations
 
-from sqlalchemy import Numeric, and_, cast, func, literal, or_, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import aliased
 
-from scoring import metric_named
 from service.extensions import db
-from service.results.feedback import LADDER
+from service.results.feedback import LADDER, public_order
 from service.store.models import Challenge, Standing, Submission, SubmissionStatus
 
 
 def record_finished(submission_id: int) -> None:
     """Count a just-finished submission in its student's standing, and make it their best if it is.
 
-    Each step is one conditional statement, so jobs of one student finishing at once (in any
+    The first step locks the standing's row, so jobs of one student finishing at once (in any
     order) leave the same standing as one after the other.
     """
     finished = db.session.get(Submission, submission_id)
@@ -37,30 +35,16 @@ def record_finished(submission_id: int) -> None:
     if finished.challenge.leaderboard_mode == LADDER:
         _ladder_step(finished, owner)
         return
-    best = aliased(Submission)
-    precision = finished.challenge.score_precision
-    current = select(best.public_score, best.created_at, best.id).where(best.id == Standing.best_public_id)
-    current_score = current.with_only_columns(shown_score(best.public_score, precision)).scalar_subquery()
-    new_score = shown_score(literal(finished.public_score), precision)
-    if metric_named(finished.challenge.metric).greater_is_better:
-        improved = current_score < new_score
-    else:
-        improved = current_score > new_score
-    beaten = or_(
-        Standing.best_public_id.is_(None),
-        improved,
-        and_(
-            current_score == new_score,
-            or_(
-                current.with_only_columns(best.created_at).scalar_subquery() > finished.created_at,
-                and_(
-                    current.with_only_columns(best.created_at).scalar_subquery() == finished.created_at,
-                    Standing.best_public_id > submission_id,
-                ),
-            ),
-        ),
-    )
-    db.session.execute(update(Standing).where(owner, beaten).values(best_public_id=submission_id))
+    # The entries update above holds the standing's row: no other job of the student changes it
+    # before this transaction ends, so reading the holder and replacing it is one step.
+    holder_id = db.session.scalar(select(Standing.best_public_id).where(owner))
+    holder = db.session.get(Submission, holder_id) if holder_id is not None else None
+    if holder is None or _order(finished) < _order(holder):
+        db.session.execute(update(Standing).where(owner).values(best_public_id=finished.id))
+
+
+def _order(submission) -> tuple:
+    return public_order(submission.challenge, submission.public_score, submission.created_at, submission.id)
 
 
 def _ladder_step(finished: Submission, owner) -> None:
@@ -80,36 +64,25 @@ def _ladder_step(finished: Submission, owner) -> None:
         db.session.execute(update(Submission).where(Submission.id == finished.id).values(ladder_moved=False))
 
 
-def shown_score(score, precision: int):
-    """A score as SQL rounds it to `precision` decimals (PostgreSQL rounds numerics, not floats)."""
-    return func.round(cast(score, Numeric), precision)
-
-
 def rebuild_standings(challenge: Challenge) -> None:
     """Each student's best public submission again, from their history (leaving Ladder mode, or
     showing scores at another precision)."""
-    greater = metric_named(challenge.metric).greater_is_better
-    rounded = shown_score(Submission.public_score, challenge.score_precision)
-    order = rounded.desc() if greater else rounded.asc()
-    ranked = (
-        select(
-            Submission.user_id,
-            Submission.id,
-            func.row_number()
-            .over(partition_by=Submission.user_id, order_by=(order, Submission.created_at, Submission.id))
-            .label("place"),
-        )  # fmt: skip
-        .where(
+    scored = db.session.execute(
+        select(Submission.id, Submission.user_id, Submission.public_score, Submission.created_at).where(
             Submission.challenge_id == challenge.id,
             Submission.status == SubmissionStatus.FINISHED,
             Submission.late.is_(False),
             Submission.public_score.is_not(None),
         )
-        .subquery()
-    )
-    best = select(ranked.c.id).where(ranked.c.user_id == Standing.user_id, ranked.c.place == 1)
+    ).all()
+    best: dict[int, tuple] = {}
+    for row in scored:
+        order = public_order(challenge, row.public_score, row.created_at, row.id)
+        if row.user_id not in best or order < best[row.user_id]:
+            best[row.user_id] = order
+    students = db.session.scalars(select(Standing.user_id).where(Standing.challenge_id == challenge.id)).all()
     db.session.execute(
-        update(Standing)
-        .where(Standing.challenge_id == challenge.id)
-        .values(best_public_id=best.scalar_subquery())
-    )
+        update(Standing),
+        [{"user_id": user_id, "challenge_id": challenge.id,
+          "best_public_id": best[user_id][2] if user_id in best else None} for user_id in students],
+    )  # fmt: skip

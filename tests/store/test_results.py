@@ -122,3 +122,17 @@ def test_showing_more_decimals_lets_the_better_of_two_once_equal_scores_hold(sto
         edit_challenge(challenge, {"score_precision": 6})
         assert select_finals(ann, challenge, [])["job_ids"] == [second]
         db.session.remove()
+
+
+def test_a_score_on_a_half_rounds_for_its_standing_as_students_read_it(store_app):
+    """0.500525 reads 0.50052 (the float lies just below the half): SQL's half-up rounding of its
+    decimal text made it 0.50053 and let it take the standing from an earlier 0.50052."""
+    with store_app.app_context():
+        accounts.create_user("ann", PASSWORD, accounts.create_tenant("class-a"), Role.STUDENT)
+    first = add_scored(store_app, "ann", 0.5005249, 0.5, minute=1)
+    add_scored(store_app, "ann", 0.500525, 0.5, minute=2)
+    with store_app.app_context():
+        ann = accounts.user_by_username("ann")
+        assert round(0.500525, 5) == round(0.5005249, 5) == 0.50052
+        assert select_finals(ann, challenge_of(ann.tenant, None), [])["job_ids"] == [first]
+        db.session.remove()
