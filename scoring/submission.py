@@ -96,21 +96,21 @@ def _check_magnitude(submission: Submission, key: AnswerKey) -> None:
     """Refuse a file whose errors would overflow the metric, naming the row where they do.
 
     Each row is charged the largest error any of the key's targets could give it (|prediction| plus
-    the largest |target|), and R² the smallest spread of any part of the key, so whether a file is
-    refused never depends on the label a row hides, nor on the part it is in."""
+    the largest |target|), so whether a file is refused never depends on the label a row hides, nor
+    on the part it is in. (R² divides a part's errors by its targets' spread, a figure of hidden
+    labels: a quotient past the largest float is scored as the worst value, never refused.)"""
     power = ERROR_POWERS.get(key.metric.name)
     if power is None:
         return
     worst = np.abs(submission.predictions)
     worst += key.largest_target
-    scale = _smallest_spread(key) if key.metric.name == "r2" else 1.0
     with np.errstate(over="ignore"):
         total = float(np.einsum("i,i->", worst, worst)) if power == 2 else float(worst.sum())
-        if math.isfinite(total / scale):
+        if math.isfinite(total):
             return
         per_row = worst * worst if power == 2 else worst
-        row = int(np.argmax(~np.isfinite(np.cumsum(per_row) / scale)))
-        alone = bool(np.isfinite(per_row[row] / scale))
+        row = int(np.argmax(~np.isfinite(np.cumsum(per_row))))
+        alone = bool(np.isfinite(per_row[row]))
     line = row + 2 if submission.lines is None else int(submission.lines[row])
     value = float(submission.predictions[row])
     error = "squared error" if power == 2 else "error"
@@ -121,13 +121,6 @@ def _check_magnitude(submission: Submission, key: AnswerKey) -> None:
     raise SubmissionError([Problem(
         f"{value!r} is too large: {why}, so {key.metric.title} would not be a number; "
         "predict on the targets' scale", line, key.prediction_column)])  # fmt: skip
-
-
-def _smallest_spread(key: AnswerKey) -> float:
-    """What R² divides a part's squared errors by, at its smallest over the key's parts (at most 1:
-    a larger one only makes the quotient smaller). A constant part divides nothing (R² is 0 or 1)."""
-    spreads = [total for total, constant in key.parts.target_spreads if total > 0 and not constant]
-    return min([1.0, *spreads])
 
 
 def require_text(body: bytes) -> None:

@@ -63,21 +63,23 @@ def test_large_but_summable_predictions_are_scored_finite():
     assert result.score == pytest.approx(1e150) and np.isfinite(result.public_score)
 
 
-def test_r2_refuses_alike_whichever_part_holds_the_huge_row():
-    """A part whose targets barely spread divides its squared errors by little: R² of a large but
-    summable error then overflows. Whether the file is refused follows the key's smallest spread,
-    not the part the row is in, which would tell the student which rows are Private."""
+def test_r2_never_refuses_by_the_spread_of_a_part_nor_by_the_part_a_huge_row_is_in():
+    """A part whose targets barely spread divides its squared errors by little, so R² of a large but
+    summable error overflows in that part alone. Refusing then told which rows are Private, and a
+    refusal threshold set by the smallest spread gave that spread away to a bisection: the file is
+    scored, its overflowing part at the worst finite value."""
     rng = np.random.default_rng(2)
     public = np.arange(ROWS) % 2 == 0
     targets = np.where(public, rng.normal(0, 10, ROWS), rng.normal(0, 0.01, ROWS))
     key = AnswerKey.from_arrays(np.arange(1, ROWS + 1), targets, public, "r2", "y", "y")
-    outcomes = []
-    for row in (0, 1):  # a Public row, then a Private one
+    worst = -np.finfo(np.float64).max
+    for row, holder in ((0, "public_score"), (1, "private_score")):  # a Public row, then a Private one
         predictions = np.zeros(ROWS)
         predictions[row] = 1.2e154
-        error = refusal(submission_csv(range(1, ROWS + 1), predictions, "Id,y"), key)
-        outcomes.append((error.problems[0].message, error.problems[0].line - row))
-    assert outcomes[0] == outcomes[1]
+        result = score_submission(submission_csv(range(1, ROWS + 1), predictions, "Id,y"), key)
+        other = "private_score" if holder == "public_score" else "public_score"
+        assert getattr(result, holder) < -1e300 and getattr(result, other) > -10
+    assert result.private_score == worst  # the Private part's tiny spread: past the largest float
 
 
 def test_a_score_that_still_overflows_is_the_worst_finite_value_never_a_refusal():
