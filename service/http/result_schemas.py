@@ -80,7 +80,7 @@ class FinalSelectionSchema(Schema):
 class FinalSelectionUpdateSchema(Schema):
     challenge = Text(load_default=None)
     job_ids = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),  # 1.5 is no job, nor is "1"
         required=True,
         metadata={"description": "up to two of your graded jobs; [] returns to your best public one"},
     )

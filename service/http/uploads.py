@@ -1,12 +1,12 @@
 """Reading a multipart form whole: its file parts and its text fields, as one request body."""
 
-from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from service.challenges.authoring import Upload
+from service.http.blueprint import RequestParser
 
 
-class UploadParser(FlaskParser):
+class UploadParser(RequestParser):
     """Reads the "files" location as the whole multipart form, file parts and text fields alike.
 
     flask-smorest documents one request body per operation: with the file and the `challenge`

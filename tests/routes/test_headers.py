@@ -3,6 +3,7 @@
 import io
 
 import numpy as np
+import pytest
 
 from tests.conftest import login
 from tests.routes.test_teacher_challenges import create, key_csv
@@ -41,3 +42,28 @@ def test_a_text_field_named_file_is_a_400_naming_the_field(client, two_classes):
         response = client.post(url, headers=headers, data={"file": "Id,Probability\n1,0.5\n"})
         assert response.status_code == 400, (url, response.data[:300])
         assert "file" in response.get_json()["errors"]["files"]
+
+
+@pytest.mark.parametrize(
+    "body", ["1" * 5000, "[" * 50_000 + "]" * 50_000, '{"username": ' + "9" * 5000 + "}"]
+)
+def test_a_json_body_python_cannot_decode_is_a_400_not_a_500(client, two_classes, body):
+    teacher = login(client, "teacher-a")
+    for method, url, headers in (
+        ("post", "/login", {}),
+        ("put", "/final-submissions", login(client, "student-a")),
+        ("put", "/admin/quota", teacher),
+        ("patch", "/admin/challenges/1", teacher),
+    ):
+        response = getattr(client, method)(
+            url, data=body, headers={**headers, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 400, (url, response.status_code)
+        assert response.mimetype == "application/problem+json"
+
+
+def test_a_job_id_that_is_not_a_whole_number_is_refused_not_truncated(client, two_classes):
+    student = login(client, "student-a")
+    for job_ids in ([1.5], ["1"]):
+        response = client.put("/final-submissions", headers=student, json={"job_ids": job_ids})
+        assert response.status_code == 400, job_ids

@@ -3,10 +3,10 @@
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint
 
 from service.accounts.sign_in import refresh_tokens, sign_in, sign_out
 from service.extensions import limiter
+from service.http.blueprint import Blueprint
 from service.http.rate_limits import setting
 from service.http.schemas import LoginSchema, ProblemSchema, TokensSchema, UserSchema
 

@@ -3,10 +3,10 @@
 from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 
 from service.challenges.files import file_of, sample_submission_of
 from service.challenges.lookup import visible_challenge, visible_challenges
+from service.http.blueprint import Blueprint
 from service.http.challenge_schemas import ChallengeSchema
 
 blp = Blueprint("challenges", __name__, description="Challenges of your class")

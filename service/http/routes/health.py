@@ -1,10 +1,10 @@
 """GET /health: is the service able to grade, and is Redis reachable?"""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.extensions import limiter
 from service.grading.health import service_health
+from service.http.blueprint import Blueprint
 from service.http.schemas import HealthSchema
 
 blp = Blueprint("health", __name__, description="Service status for operators and probes")

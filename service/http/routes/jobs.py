@@ -3,11 +3,11 @@
 from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 
 from service.challenges.lookup import challenge_for
 from service.extensions import limiter
 from service.grading.submissions import accept_submission, get_visible_submission, visible_submissions
+from service.http.blueprint import Blueprint
 from service.http.pagination import SQLPage
 from service.http.quota_headers import with_quota_headers
 from service.http.rate_limits import setting

@@ -2,9 +2,9 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 
 from service.challenges.lookup import challenge_of
+from service.http.blueprint import Blueprint
 from service.http.result_schemas import (
     LeaderboardQuerySchema,
     LeaderboardSchema,

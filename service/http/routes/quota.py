@@ -2,10 +2,10 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 
 import service.grading.quotas as quotas
 from service.challenges.lookup import challenge_for
+from service.http.blueprint import Blueprint
 from service.http.schemas import (
     ChallengeQuerySchema,
     QuotaSchema,

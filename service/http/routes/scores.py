@@ -2,8 +2,8 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 
+from service.http.blueprint import Blueprint
 from service.http.schemas import ScoreHistorySchema
 from service.results.history import score_history
 

@@ -2,10 +2,10 @@
 
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint
 
 from service.extensions import limiter
 from service.grading.job import grade_practice_upload
+from service.http.blueprint import Blueprint
 from service.http.rate_limits import setting
 from service.http.schemas import ProblemSchema, ScoreSchema, SubmissionFileSchema
 

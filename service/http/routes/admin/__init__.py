@@ -1,8 +1,7 @@
 """/admin/...: a teacher manages their own class; the operator, every class (`?tenant=SLUG`)."""
 
-from flask_smorest import Blueprint
-
 from service.http.auth import roles_required
+from service.http.blueprint import Blueprint
 from service.store.models import Role
 
 staff_only = roles_required(Role.TEACHER, Role.ADMIN)
