@@ -67,3 +67,29 @@ def test_a_job_id_that_is_not_a_whole_number_is_refused_not_truncated(client, tw
     for job_ids in ([1.5], ["1"]):
         response = client.put("/final-submissions", headers=student, json={"job_ids": job_ids})
         assert response.status_code == 400, job_ids
+
+
+@pytest.mark.parametrize(
+    "method, url, body, who",
+    [
+        ("post", "/login", '{"username": "\\ud800", "password": "x"}', None),
+        ("post", "/login", '{"username": "ann", "password": "x", "class": "\\udc00"}', None),
+        ("put", "/final-submissions", '{"job_ids": [], "challenge": "\\ud800"}', "student-a"),
+        ("put", "/admin/quota", '{"challenge": "\\ud800", "daily_quota": 3}', "teacher-a"),
+        ("patch", "/admin/challenges/1", '{"title": "a\\ud800"}', "teacher-a"),
+        ("post", "/admin/tenants", '{"slug": "new-class", "name": "\\ud800"}', "operator"),
+    ],
+)
+def test_a_lone_surrogate_in_json_is_a_400_not_a_500(client, two_classes, method, url, body, who):
+    headers = login(client, who) if who else {}
+    response = getattr(client, method)(
+        url, data=body, headers={**headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "surrogate" in response.get_json()["detail"]
+
+
+def test_a_surrogate_pair_is_text_like_any_other(client, two_classes):
+    teacher = login(client, "teacher-a")
+    response = client.patch("/admin/challenges/1", headers=teacher, json={"title": "Credit \U0001f4b3"})
+    assert response.status_code == 200 and response.get_json()["title"] == "Credit \U0001f4b3"
