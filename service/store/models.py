@@ -116,8 +116,11 @@ class Challenge(db.Model):
         return self.answer_key_sha256 is None and self.answer_key_path is None
 
     def late_at(self, moment: datetime) -> bool:
-        """Whether an upload at `moment` comes after the deadline (scored, but never ranked)."""
-        return self.deadline is not None and moment > self.deadline
+        """Whether an upload at `moment` comes after the deadline, or after the finals were locked
+        (private scores shown): scored, but never ranked nor final. A student who has seen private
+        scores could otherwise send a file fitted to them as their best public, default final one."""
+        after_deadline = self.deadline is not None and moment > self.deadline
+        return after_deadline or (self.finals_locked_at is not None and moment > self.finals_locked_at)
 
     def private_visible_to(self, user: User) -> bool:
         """Staff always see private scores; students once they are revealed."""

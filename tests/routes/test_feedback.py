@@ -238,3 +238,23 @@ def test_a_holder_that_no_longer_reads_is_not_replaced_untested(app, client, peo
         client.get(f"/jobs/{better['id']}", headers=teacher).get_json()["leaderboard"]["compared_with"]
         == held["id"]
     )
+
+
+def test_after_a_reveal_a_file_fitted_to_the_private_labels_never_becomes_a_final(client, people):
+    teacher, student = people
+    labels, key = binary_key(12)
+    challenge = make(client, teacher, "revealed", key)
+    rng = np.random.default_rng(13)
+    honest = upload(client, student, "revealed", labels * 0.3 + rng.normal(0, 0.5, ROWS))
+    url = f"/admin/challenges/{challenge['id']}"
+    assert client.patch(url, headers=teacher, json={"private_revealed": True}).status_code == 200
+    fitted = upload(client, student, "revealed", labels.astype(float))  # read off the revealed scores
+    assert fitted["late"] is True
+    finals = client.get("/final-submissions?challenge=revealed", headers=student).get_json()
+    assert finals["job_ids"] == [honest["id"]] and finals["locked"] is True
+    board = client.get("/leaderboard?challenge=revealed", headers=student).get_json()
+    shown = client.get(f"/jobs/{honest['id']}", headers=student).get_json()["private_score"]
+    assert [row["score"] for row in board["private"]] == [shown] and shown < 0.9
+    assert client.patch(url, headers=teacher, json={"private_revealed": False}).status_code == 200
+    again = upload(client, student, "revealed", labels * 0.9 + rng.normal(0, 0.1, ROWS))
+    assert again["late"] is True  # hidden again, the finals stay locked: so do the rankings
