@@ -146,6 +146,13 @@ def part_rows(challenge: Challenge) -> dict[str, int]:
     return {"public": public, "private": len(key) - public}
 
 
+def classes_of(challenge: Challenge) -> list[str] | None:
+    """A label metric's classes, which every upload may use: public, as a refusal lists them (a
+    class only Private rows hold would otherwise be told by a refusal alone). None for the others."""
+    key = answer_key_of(challenge)
+    return None if key.classes is None else [str(label) for label in key.classes.tolist()]
+
+
 def _read_key(draft: ChallengeDraft) -> KeyFile:
     limit = current_app.config["SETTINGS"].max_answer_key_bytes
     if len(draft.answer_key.content) > limit:

@@ -4,7 +4,7 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from scoring import METRICS, metric_named
-from service.challenges.authoring import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, part_rows
+from service.challenges.authoring import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, classes_of, part_rows
 from service.http.schemas import Text, Upload, UtcDateTime
 
 METRIC_NAMES = list(METRICS)
@@ -104,6 +104,11 @@ class ChallengeSchema(Schema):
     )
     rows = fields.Function(
         lambda c: PartRowsSchema().dump(part_rows(c)), metadata={"description": "per part"}
+    )
+    classes = fields.Function(
+        classes_of,
+        allow_none=True,
+        metadata={"description": "label metrics: the classes a prediction may be"},
     )
     files = fields.List(fields.Nested(ChallengeFileSchema))
     sample_submission = fields.Function(

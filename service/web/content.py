@@ -7,7 +7,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from scoring import metric_named
-from service.challenges.authoring import part_rows
+from service.challenges.authoring import classes_of, part_rows
 from service.challenges.lookup import visible_challenges
 from service.extensions import db
 from service.grading.submissions import visible_submissions
@@ -42,6 +42,7 @@ def challenge_facts(challenge: Challenge, user: User) -> dict:
         "challenge": challenge,
         "metric": metric_named(challenge.metric),
         "rows": part_rows(challenge),
+        "classes": classes_of(challenge),
         "staff": user.role is not Role.STUDENT,
     }
 

@@ -102,6 +102,10 @@ def test_multiclass_string_labels_score_macro_f1_as_sklearn(client, teacher, stu
     ids = [f"flower-{i}" for i in range(len(labels))]
     made = create(client, teacher, "iris", "macro_f1", key_csv(ids, labels, "species"), seed=11)
     assert made.status_code == 201, made.get_json()
+    # The classes a refusal lists are the challenge's published ones, not a finding of the key.
+    listed = client.get("/challenges/iris", headers=student).get_json()["classes"]
+    assert listed == ["setosa", "versicolor", "virginica"]
+    assert client.get("/challenges/gmsc", headers=student).get_json()["classes"] is None
     rng = np.random.default_rng(4)
     guessed = np.where(rng.random(len(labels)) < 0.4, rng.permutation(labels), labels)
     job = upload(client, student, "iris", predictions_csv("species", ids, guessed))

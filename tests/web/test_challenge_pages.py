@@ -211,3 +211,17 @@ def test_the_class_page_sets_what_students_are_shown(client, make_user):
     refused = client.post(f"/web/teacher/challenges/{challenge_id}", data={
         "csrf_token": token, "action": "feedback", "score_precision": "11"})  # fmt: skip
     assert refused.status_code == 400 and "0 to 10 decimals" in refused.get_data(as_text=True)
+
+
+def test_a_label_challenge_page_lists_its_classes(client, two_classes):
+    from tests.conftest import login
+    from tests.routes.test_teacher_challenges import create, key_csv
+
+    labels = np.resize(["cat", "dog", "zebra"], 60)
+    made = create(
+        client, login(client, "teacher-a"), "animals", "accuracy", key_csv(range(1, 61), labels, "kind")
+    )
+    assert made.status_code == 201, made.get_json()
+    signed_in_csrf(client, "student-a")
+    page = client.get(f"/web/challenges/{made.get_json()['id']}").get_data(as_text=True)
+    assert re.search(r'id="classes"><code>cat</code>, <code>dog</code>, <code>zebra</code>', page)
