@@ -130,7 +130,7 @@ def gradebook_rows(tenant: Tenant, challenge: Challenge | None = None) -> Iterat
         for each in challenges:
             owner = (user_id, each.id)
             top, chosen = best.get(owner), finals.get(owner, [])
-            counted = final_private(chosen)
+            counted = final_private(each, chosen)
             count, last = activity.get(owner, (0, None))
             yield {
                 "student": username, "email": email, "challenge": each.slug, "submissions": count,

@@ -37,10 +37,10 @@ def at_precision(challenge: Challenge, value: float) -> float:
     return round(value, challenge.score_precision)
 
 
-def public_order(challenge: Challenge, score: float, sent_at: datetime, job_id: int) -> tuple:
-    """Sort key of public scores, best first: the score as students read it (`at_precision`), then
-    the earlier submission. Which job holds a student's score and the order of two students show,
-    so nothing beyond the shown decimals may decide them. The rule of standings and leaderboards."""
+def score_order(challenge: Challenge, score: float, sent_at: datetime, job_id: int) -> tuple:
+    """Sort key of scores, best first: the score as students read it (`at_precision`), then the
+    earlier submission. Which job holds a student's score and the order of two students show, so
+    nothing beyond the shown decimals may decide them. The rule of standings and both leaderboards."""
     sign = -1 if metric_named(challenge.metric).greater_is_better else 1
     return sign * at_precision(challenge, score), sent_at, job_id
 

@@ -11,15 +11,14 @@ finals, ties again to the earlier submission.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
-from scoring import metric_named
 from service.extensions import db
-from service.results.feedback import public_order, shown
+from service.results.feedback import score_order, shown
 from service.store.models import Challenge, Role, Standing, Submission, SubmissionStatus, User
 from service.store.tenancy import in_tenant
 
@@ -45,11 +44,6 @@ class Scored:
     @property
     def owner(self) -> tuple[int, int]:
         return self.user_id, self.challenge_id
-
-    @property
-    def sign(self) -> int:
-        """-1 where a higher score is better, 1 where a lower one is: sorting `sign * score` puts the best first."""
-        return -1 if metric_named(self.metric).greater_is_better else 1
 
 
 def rankable_submissions(
@@ -98,14 +92,6 @@ def rankable_submissions(
     return sorted(rows.values(), key=lambda s: (s.submitted_at, s.job_id))
 
 
-def _earlier_first(score: Callable[[Scored], float]) -> Callable[[Scored], tuple]:
-    return lambda s: (s.sign * score(s), s.submitted_at, s.job_id)
-
-
-def _private(s: Scored) -> float:
-    return s.private_score
-
-
 def best_public(entries: Iterable[Scored]) -> dict[tuple[int, int], Scored]:
     """Each (student, challenge)'s best public submission: the one their standing holds (the best
     score, of equal ones the earliest; in Ladder mode the one the Ladder last moved to). A selected
@@ -125,13 +111,15 @@ def final_submissions(entries: list[Scored]) -> dict[tuple[int, int], list[Score
     return finals
 
 
-def final_private(finals: list[Scored]) -> Scored | None:
+def final_private(challenge: Challenge, finals: list[Scored]) -> Scored | None:
     """The final submission whose private score counts: the best one, of equal ones the earliest."""
-    return min((s for s in finals if s.private_score is not None), key=_earlier_first(_private), default=None)
+    return min(
+        (s for s in finals if s.private_score is not None), key=_private_order(challenge), default=None
+    )
 
 
-def _ranked(entries: Iterable[Scored], score: Callable[[Scored], float]) -> list[tuple[int, Scored]]:
-    return list(enumerate(sorted(entries, key=_earlier_first(score)), start=1))
+def _private_order(challenge: Challenge):
+    return lambda s: score_order(challenge, s.private_score, s.submitted_at, s.job_id)
 
 
 def leaderboard(challenge: Challenge, viewer: User) -> dict:
@@ -141,10 +129,10 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
     best = {owner[0]: s for owner, s in best_public(entries).items()}
     public_rank: dict[int, int] = {}
     public_rows = []
-    in_public_order = sorted(
-        best.values(), key=lambda s: public_order(challenge, s.public_score, s.submitted_at, s.job_id)
+    in_score_order = sorted(
+        best.values(), key=lambda s: score_order(challenge, s.public_score, s.submitted_at, s.job_id)
     )
-    for rank, s in enumerate(in_public_order, start=1):
+    for rank, s in enumerate(in_score_order, start=1):
         public_rank[s.user_id] = rank
         public_rows.append({
             "rank": rank, "student": s.student, "score": shown(challenge, viewer, s.public_score),
@@ -167,9 +155,10 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
 def _private_rows(
     challenge: Challenge, entries, best: dict[int, Scored], public_rank: dict[int, int], viewer: User
 ) -> list[dict]:
-    counted = [final_private(finals) for finals in final_submissions(entries).values()]
+    counted = [final_private(challenge, finals) for finals in final_submissions(entries).values()]
     rows = []
-    for rank, s in _ranked((s for s in counted if s is not None), _private):
+    in_private_order = sorted((s for s in counted if s is not None), key=_private_order(challenge))
+    for rank, s in enumerate(in_private_order, start=1):
         # What the viewer is shown of each, and the gap between those (never more digits than they show).
         public = shown(challenge, viewer, best[s.user_id].public_score) if s.user_id in best else None
         private = shown(challenge, viewer, s.private_score)

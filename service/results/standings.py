@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
-from service.results.feedback import LADDER, public_order
+from service.results.feedback import LADDER, score_order
 from service.store.models import Challenge, Standing, Submission, SubmissionStatus
 
 
@@ -44,7 +44,7 @@ def record_finished(submission_id: int) -> None:
 
 
 def _order(submission) -> tuple:
-    return public_order(submission.challenge, submission.public_score, submission.created_at, submission.id)
+    return score_order(submission.challenge, submission.public_score, submission.created_at, submission.id)
 
 
 def _ladder_step(finished: Submission, owner) -> None:
@@ -77,7 +77,7 @@ def rebuild_standings(challenge: Challenge) -> None:
     ).all()
     best: dict[int, tuple] = {}
     for row in scored:
-        order = public_order(challenge, row.public_score, row.created_at, row.id)
+        order = score_order(challenge, row.public_score, row.created_at, row.id)
         if row.user_id not in best or order < best[row.user_id]:
             best[row.user_id] = order
     students = db.session.scalars(select(Standing.user_id).where(Standing.challenge_id == challenge.id)).all()

@@ -136,3 +136,22 @@ def test_a_score_on_a_half_rounds_for_its_standing_as_students_read_it(store_app
         assert round(0.500525, 5) == round(0.5005249, 5) == 0.50052
         assert select_finals(ann, challenge_of(ann.tenant, None), [])["job_ids"] == [first]
         db.session.remove()
+
+
+def test_the_private_leaderboard_ties_scores_equal_at_the_shown_precision_to_the_earlier(store_app):
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        for name in ("ann", "bob"):
+            accounts.create_user(name, PASSWORD, tenant, Role.STUDENT)
+    add_scored(store_app, "ann", 0.7, 0.6, minute=1)
+    add_scored(store_app, "bob", 0.7, 0.6000010416666667, minute=2)  # reads 0.6 too
+    with store_app.app_context():
+        ann = accounts.user_by_username("ann")
+        challenge = challenge_of(ann.tenant, None)
+        set_revealed(challenge, True)
+        board = leaderboard(challenge, ann)["private"]
+        assert [(row["student"], row["rank"], row["score"]) for row in board] == [
+            ("ann", 1, 0.6),
+            ("bob", 2, 0.6),
+        ]
+        db.session.remove()
