@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -90,8 +91,21 @@ def service_environment(**settings) -> dict[str, str]:
     return environment
 
 
+@pytest.fixture(scope="session")
+def migrated_store(tmp_path_factory) -> Path:
+    """An embedded store the migrations built once: each test's store starts as a copy of it, which
+    costs a file copy instead of every migration again (0.08 s against 0.42 s an app)."""
+    from service.extensions import db
+
+    instance = tmp_path_factory.mktemp("migrated") / "instance"
+    app = create_app({"instance_path": instance, "answer_key_path": PROJECT / "test2.csv"}, environment={})
+    with app.app_context():
+        db.engine.dispose()  # the last connection closes: SQLite folds its write-ahead log into the file
+    return instance / "grader.db"
+
+
 @pytest.fixture
-def make_app(answer_key_path, tmp_path):
+def make_app(answer_key_path, tmp_path, migrated_store):
     """make_app(**settings): an app whose settings the test alone decides; its store lives in tmp_path."""
 
     def make(**overrides):
@@ -99,9 +113,19 @@ def make_app(answer_key_path, tmp_path):
         overrides.setdefault("instance_path", tmp_path / "instance")
         # Tests upload faster than in-process grading finishes; the limit has tests of its own.
         overrides.setdefault("max_submissions_in_flight", 1000)
+        _start_from_the_migrated_store(overrides, migrated_store)
         return create_app(overrides, environment={})
 
     return make
+
+
+def _start_from_the_migrated_store(overrides: dict, migrated_store: Path) -> None:
+    """A test's first embedded store is a copy of the migrated one (with its own token secret)."""
+    instance = Path(overrides["instance_path"])
+    if overrides.get("database_url") or instance.exists():
+        return
+    instance.mkdir(mode=0o700, parents=True)
+    shutil.copy2(migrated_store, instance / "grader.db")
 
 
 @pytest.fixture
