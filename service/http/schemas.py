@@ -194,7 +194,9 @@ class JobSchema(Schema):
         metadata={"description": "to the challenge's precision for students; in Ladder mode only if it moved their score"},
     )  # fmt: skip
     private_score = fields.Method("_private_score", allow_none=True)
-    late = fields.Boolean(metadata={"description": "sent after the deadline: scored, never ranked"})
+    late = fields.Boolean(
+        metadata={"description": "sent after the deadline or the reveal: scored, never ranked"}
+    )
     leaderboard = fields.Method(
         "_ladder", allow_none=True,
         metadata={"description": "Ladder mode: whether it moved your public leaderboard score (staff also see the test: p_value, statistic, compared_with)"},
@@ -220,7 +222,9 @@ class ScoreEntrySchema(Schema):
     submitted_at = UtcDateTime()
     public_score = fields.Float(allow_none=True)
     private_score = fields.Float(allow_none=True)
-    late = fields.Boolean(metadata={"description": "sent after the deadline: scored, never ranked"})
+    late = fields.Boolean(
+        metadata={"description": "sent after the deadline or the reveal: scored, never ranked"}
+    )
 
 
 class ScoreHistorySchema(Schema):

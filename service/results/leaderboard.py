@@ -38,7 +38,6 @@ class Scored:
     submitted_at: datetime
     final_selected: bool
     entries: int  # the student's finished submissions to this challenge
-    metric: str
     holds: bool  # it holds the student's public score (their standing's best; in Ladder mode, the Ladder's)
 
     @property
@@ -58,22 +57,18 @@ def rankable_submissions(
     columns = (
         Submission.id, Submission.user_id, User.username, Submission.challenge_id, Submission.public_score,
         Submission.private_score, Submission.created_at, Submission.final_selected, Standing.entries,
-        Challenge.metric, (Standing.best_public_id == Submission.id).label("holds"),
+        (Standing.best_public_id == Submission.id).label("holds"),
     )  # fmt: skip
     same_owner = (Standing.user_id == Submission.user_id) & (Standing.challenge_id == Submission.challenge_id)
     best = select(*columns).select_from(Standing).join(Submission, Submission.id == Standing.best_public_id)
     selected = select(*columns).join(Standing, same_owner).where(Submission.final_selected.is_(True))
     rows: dict[int, Scored] = {}
     for query in (best, selected):
-        query = (
-            query.join(User, User.id == Submission.user_id)
-            .join(Challenge, Challenge.id == Submission.challenge_id)
-            .where(
-                in_tenant(Submission, tenant_id),
-                Submission.status == SubmissionStatus.FINISHED,
-                Submission.late.is_(False),
-                User.role == Role.STUDENT,
-            )
+        query = query.join(User, User.id == Submission.user_id).where(
+            in_tenant(Submission, tenant_id),
+            Submission.status == SubmissionStatus.FINISHED,
+            Submission.late.is_(False),
+            User.role == Role.STUDENT,
         )
         # Always by challenge: the standings' and the selections' indexes start with it, so a
         # class's read never walks other classes' rows.
@@ -113,13 +108,13 @@ def final_submissions(entries: list[Scored]) -> dict[tuple[int, int], list[Score
 
 def final_private(challenge: Challenge, finals: list[Scored]) -> Scored | None:
     """The final submission whose private score counts: the best one, of equal ones the earliest."""
-    return min(
-        (s for s in finals if s.private_score is not None), key=_private_order(challenge), default=None
-    )
+    counted = (s for s in finals if s.private_score is not None)
+    return min(counted, key=_in_order(challenge, lambda s: s.private_score), default=None)
 
 
-def _private_order(challenge: Challenge):
-    return lambda s: score_order(challenge, s.private_score, s.submitted_at, s.job_id)
+def _in_order(challenge: Challenge, score_of):
+    """Sort key of entries by one of their scores, by the rule of standings (`score_order`)."""
+    return lambda s: score_order(challenge, score_of(s), s.submitted_at, s.job_id)
 
 
 def leaderboard(challenge: Challenge, viewer: User) -> dict:
@@ -129,10 +124,8 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
     best = {owner[0]: s for owner, s in best_public(entries).items()}
     public_rank: dict[int, int] = {}
     public_rows = []
-    in_score_order = sorted(
-        best.values(), key=lambda s: score_order(challenge, s.public_score, s.submitted_at, s.job_id)
-    )
-    for rank, s in enumerate(in_score_order, start=1):
+    in_public_order = sorted(best.values(), key=_in_order(challenge, lambda s: s.public_score))
+    for rank, s in enumerate(in_public_order, start=1):
         public_rank[s.user_id] = rank
         public_rows.append({
             "rank": rank, "student": s.student, "score": shown(challenge, viewer, s.public_score),
@@ -157,7 +150,9 @@ def _private_rows(
 ) -> list[dict]:
     counted = [final_private(challenge, finals) for finals in final_submissions(entries).values()]
     rows = []
-    in_private_order = sorted((s for s in counted if s is not None), key=_private_order(challenge))
+    in_private_order = sorted(
+        (s for s in counted if s is not None), key=_in_order(challenge, lambda s: s.private_score)
+    )
     for rank, s in enumerate(in_private_order, start=1):
         # What the viewer is shown of each, and the gap between those (never more digits than they show).
         public = shown(challenge, viewer, best[s.user_id].public_score) if s.user_id in best else None

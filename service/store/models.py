@@ -196,7 +196,8 @@ class Submission(db.Model):
     private_score: Mapped[float | None]
     # Chosen by the student for the private leaderboard (Kaggle's "final submissions").
     final_selected: Mapped[bool] = mapped_column(default=False)
-    # Sent after the deadline: scored, but never on a leaderboard, among the finals or in the gradebook.
+    # Sent after the deadline or once private scores were shown (`Challenge.late_at`): scored, but
+    # never on a leaderboard, among the finals or in the gradebook.
     late: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Ladder mode: whether this submission moved its student's public leaderboard score, and the
     # one-sided paired test against the submission that held it (None: no test was needed).
