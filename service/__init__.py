@@ -13,14 +13,16 @@ from werkzeug.routing import IntegerConverter
 
 from service.cli import register_commands
 from service.config import Settings, load_settings
-from service.extensions import api, db, init_redis, migrate
+from service.extensions import db, init_redis, migrate
 from service.grading.queue import init_queue
 from service.http.auth import init_auth
 from service.http.docs import init_docs
 from service.http.error_handlers import register_error_handlers
 from service.http.headers import send_nosniff
+from service.http.problems import api
 from service.http.rate_limits import init_limits
 from service.http.routes import register_blueprints
+from service.http.serving import tell_the_queue_when_serving
 from service.http.strict_json import StrictJSONProvider
 from service.http.text_input import refuse_nul_characters
 from service.store.models import MAX_ID
@@ -43,6 +45,7 @@ def create_app(
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     init_redis(app, settings)
     init_queue(app, settings)
+    tell_the_queue_when_serving(app)
     init_auth(app, settings)
     api.init_app(app)
     init_docs(app)

@@ -1,4 +1,5 @@
-"""Errors the domain raises for the client to fix; one handler makes them problem+json."""
+"""Every error the domain raises for the client to fix. `service.http` makes each a problem+json
+answer (and a wait into a Retry-After header): the domain knows nothing of HTTP beyond a status."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ class ServiceError(Exception):
     status = 400
     title = "Bad Request"
 
-    def __init__(self, detail: str, headers: dict[str, str] | None = None, **extra):
+    def __init__(self, detail: str, retry_after: int | None = None, **extra):
         super().__init__(detail)
         self.detail = detail
-        self.headers = headers or {}
+        self.retry_after = retry_after  # seconds the client should wait before trying again
         self.extra = extra  # more members of the problem body
 
 
@@ -62,3 +63,11 @@ class InvalidAnswerKey(ServiceError):
 
 class ChallengeClosed(ServiceError):
     status, title = 409, "Challenge closed"
+
+
+class NotSelectable(ServiceError):
+    status, title = 422, "Not a selectable submission"
+
+
+class QuotaExceeded(ServiceError):
+    status, title = 429, "Daily quota used up"

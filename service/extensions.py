@@ -1,10 +1,11 @@
-"""The shared objects, made once and bound to each app by `create_app`: extensions and the Redis connection."""
+"""The shared objects of every layer, made once and bound to each app by `create_app`: the store,
+its migrations, the token manager and the Redis connection. What only serves requests (the API's
+error handling, the rate limiter) is `service.http`'s."""
 
 import sqlite3
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_jwt_extended import JWTManager
-from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from redis import Redis
@@ -12,8 +13,6 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import DeclarativeBase
 
 from service.config import Settings
-from service.http.identity import signed_in_user_or_address
-from service.http.problems import ProblemApi
 
 
 class Base(DeclarativeBase):
@@ -24,13 +23,6 @@ db = SQLAlchemy(model_class=Base)
 # Alembic compares column types too, and batch mode lets SQLite alter tables.
 migrate = Migrate(compare_type=True, render_as_batch=True)
 jwt = JWTManager()
-api = ProblemApi()
-# Signed-in requests count against their user, others against the client address. The
-# default limit is read per request, so each app (and test) has its own setting.
-limiter = Limiter(
-    key_func=signed_in_user_or_address,
-    default_limits=[lambda: current_app.config["SETTINGS"].default_rate_limit],
-)
 
 
 def init_redis(app: Flask, settings: Settings) -> None:

@@ -208,3 +208,74 @@ def test_the_cycle_check_ignores_late_imports_and_a_package_loading_its_submodul
     assert graph["pkg.b"] == {"pkg.a"}
     assert graph["pkg.sub.helper"] == {"pkg.sub.other"}
     assert cycles(graph) == []
+
+
+# --- layers -----------------------------------------------------------------------------------------
+
+# Only the HTTP API and the pages read the request, know who is signed in and write headers; the
+# domain takes the user, the tenant, the settings and the time as arguments.
+REQUEST_LAYERS = ("service/http", "service/web")
+REQUEST_STATE = {"flask.request", "flask_jwt_extended.current_user", "flask_jwt_extended.get_current_user"}
+HEADER_WORDS = ("Retry-After", "X-Quota", "X-RateLimit", "Content-Type", "Content-Disposition", "Location")
+MAX_MODULE_LINES = 400
+
+
+def all_imports(tree: ast.AST, importer: str, is_package: bool) -> set[str]:
+    """Every dotted name the module imports, at load time or inside a function."""
+    return {
+        name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in imported_names(node, importer, is_package)
+    }
+
+
+def request_layer_leaks(root: Path) -> list[str]:
+    """Modules outside http/ and web/ that read request state or write response headers."""
+    leaks = []
+    for module, path in module_files(root).items():
+        if any(path.relative_to(root).is_relative_to(layer) for layer in REQUEST_LAYERS):
+            continue
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for name in sorted(all_imports(tree, module, path.name == "__init__.py") & REQUEST_STATE):
+            leaks.append(f"{module} imports {name}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "headers":
+                leaks.append(f"{module}:{node.lineno} touches .headers")
+            if isinstance(node, ast.keyword) and node.arg == "headers":
+                leaks.append(f"{module}:{node.lineno} passes headers=")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in HEADER_WORDS:
+                leaks.append(f"{module}:{node.lineno} names the header {node.value}")
+    return leaks
+
+
+def test_only_the_http_and_web_layers_touch_the_request_the_signed_in_user_and_headers():
+    assert not request_layer_leaks(PROJECT)
+
+
+def test_the_layer_check_finds_planted_leaks(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "service/__init__.py": "",
+            "service/http/__init__.py": "from flask import request\n",
+            "service/grading/__init__.py": "",
+            "service/grading/a.py": "def f():\n    from flask import request\n",
+            "service/grading/b.py": "from flask_jwt_extended import current_user\n",
+            "service/grading/c.py": "def f(error):\n    return {'Retry-After': '5'}\n",
+            "service/grading/d.py": "def f(response):\n    response.headers['X'] = '1'\n",
+        },
+    )
+    assert request_layer_leaks(tmp_path) == [
+        "service.grading.a imports flask.request",
+        "service.grading.b imports flask_jwt_extended.current_user",
+        "service.grading.c:2 names the header Retry-After",
+        "service.grading.d:2 touches .headers",
+    ]
+
+
+def test_the_shared_extensions_import_nothing_of_the_http_layer():
+    path = PROJECT / "service" / "extensions.py"
+    names = all_imports(ast.parse(path.read_text()), "service.extensions", False)
+    assert {name for name in names if name.split(".")[:2] == ["service", "http"]} == set()
+

@@ -9,6 +9,8 @@ is how a logout of a refresh token ends the access tokens it minted, and how a r
 twice (stolen, then replayed) ends the thief's tokens and the owner's alike (RFC 9700, 4.14.2).
 Spent refresh tokens and ended sign-ins are kept in the store only: a Redis that restarts empty
 must not bring a stolen refresh token back, and a unique row makes "first use wins" atomic.
+
+These functions write in the caller's transaction; the operation that calls them commits.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from datetime import UTC, datetime
 from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
 from service.store.models import RevokedToken, utcnow
@@ -57,17 +60,13 @@ def _keep(name: str, expires_at: int, merge: bool) -> bool:
     """A row of the store for `name` until `expires_at`; False when there was one (not `merge`)."""
     expiry = datetime.fromtimestamp(expires_at, UTC).replace(tzinfo=None)
     db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
-    row = RevokedToken(jti=name, expires_at=expiry)
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    row = insert(RevokedToken).values(jti=name, expires_at=expiry)
     if merge:
-        db.session.merge(row)
-    else:
-        db.session.add(row)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return False
-    return True
+        row = row.on_conflict_do_update(index_elements=[RevokedToken.jti], set_={"expires_at": expiry})
+    else:  # the unique row decides: of two at once, the second inserts nothing
+        row = row.on_conflict_do_nothing(index_elements=[RevokedToken.jti])
+    return bool(db.session.execute(row).rowcount)
 
 
 def is_revoked(token: dict) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service.accounts.passwords import verify_password
 from service.accounts.revocation import revoke, revoke_sign_in, use_once
-from service.accounts.throttle import finish_login_attempt, start_login_attempt
+from service.accounts.throttle import LoginThrottle, finish_login_attempt, start_login_attempt
 from service.config import ConfigError, Settings
 from service.errors import Unauthorized
 from service.extensions import db
@@ -21,15 +21,17 @@ from service.store.models import Tenant, User
 MIN_SECRET_LENGTH = 32
 
 
-def sign_in(username: str, password: str, address: str, class_slug: str | None = None) -> dict:
+def sign_in(
+    username: str, password: str, address: str, throttle: LoginThrottle, class_slug: str | None = None
+) -> dict:
     """Tokens for valid credentials; failures from `address` are counted, then throttled, then locked.
 
     Names repeat across classes: `class_slug` says which one; without it, the name must be
     unique in the whole service (operators have no class).
     """
-    start_login_attempt(username, address)
+    start_login_attempt(throttle, username, address)
     user = authenticate(username, password, class_slug)
-    finish_login_attempt(username, address, succeeded=user is not None)
+    finish_login_attempt(throttle, username, address, succeeded=user is not None)
     if user is None:
         # One answer for every failure, so it tells nothing of who exists where.
         raise Unauthorized(
@@ -82,8 +84,11 @@ def refresh_tokens(user: User, token: dict) -> dict:
     """Trade a refresh token (its verified payload) for a new access and refresh token; the one
     used is revoked. Presented again it means a copy is in other hands: the whole sign-in ends."""
     sign_in = token.get("sid") or token["jti"]  # tokens from before sign-in ids: their own family
-    if not use_once(token["jti"], token["exp"]):
+    first_use = use_once(token["jti"], token["exp"])
+    if not first_use:
         revoke_sign_in(sign_in, token["exp"])
+    db.session.commit()
+    if not first_use:
         raise Unauthorized(
             "this refresh token was already used: every token of its sign-in is revoked; sign in again"
         )
@@ -95,6 +100,7 @@ def sign_out(token: dict) -> None:
     revoke(token["jti"], token["exp"])
     if token.get("type") == "refresh":
         revoke_sign_in(token.get("sid") or token["jti"], token["exp"])
+    db.session.commit()
 
 
 def user_of_token(payload: dict) -> User | None:

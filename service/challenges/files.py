@@ -11,7 +11,6 @@ from werkzeug.utils import secure_filename
 from scoring import AnswerKey
 from service.challenges.answer_keys import answer_key_of
 from service.errors import InvalidInput, NotFound
-from service.extensions import db
 from service.store.models import Challenge, ChallengeFile
 
 MAX_FILES = 20
@@ -43,11 +42,10 @@ def file_of(challenge: Challenge, name: str) -> ChallengeFile:
 
 
 def sample_submission_of(challenge: Challenge) -> bytes:
-    """The challenge's sample submission as stored; made and stored at the first request for a
-    challenge older than stored samples (or the practice one), never made again."""
+    """The challenge's sample submission as stored; made at the first request for a challenge older
+    than stored samples (or the practice one), for the caller to store, never made again."""
     if challenge.sample_submission is None:
         challenge.sample_submission = sample_submission(answer_key_of(challenge))
-        db.session.commit()
     return challenge.sample_submission
 
 

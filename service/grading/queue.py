@@ -13,7 +13,7 @@ import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry
 from rq.exceptions import NoSuchJobError
@@ -55,11 +55,6 @@ class RedisGradingQueue:
         self._sweeper: threading.Thread | None = None
         self._sweeper_started = threading.Lock()
         self.sweeper_stopped = threading.Event()
-        # Only a process that serves requests sweeps on a thread: workers and `flask`
-        # commands build the app too, and have no use for it. A WSGI server (flask run,
-        # gunicorn) names itself in SERVER_SOFTWARE; the test client does not, so an app a
-        # test drives sweeps only when the test says so (`sweep()`).
-        app.before_request(self._start_sweeper)
 
     def enqueue(self, submission_id: int) -> None:
         self.queue.enqueue(
@@ -101,8 +96,14 @@ class RedisGradingQueue:
                 log.exception("the sweep of lost submissions failed")
         return None
 
-    def _start_sweeper(self) -> None:
-        if self._sweeper is not None or "SERVER_SOFTWARE" not in request.environ:
+    def serving(self, by_a_server: bool) -> None:
+        """A request is being served (`service.http.serving` says so before each one).
+
+        Only a process that a WSGI server runs sweeps on a thread: workers and `flask` commands
+        build the app too, and have no use for it; an app a test drives through its test client
+        sweeps only when the test says so (`sweep()`).
+        """
+        if self._sweeper is not None or not by_a_server:
             return
         with self._sweeper_started:
             if self._sweeper is None:
@@ -133,11 +134,10 @@ class InProcessGradingQueue:
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="grading")
         self.pending: set[int] = set()
         self._resumed = threading.Event()
-        # Jobs of an earlier process died with it. They are resumed by the process that
-        # serves requests, not by every `flask` command that builds the app.
-        app.before_request(self._resume_once)
 
-    def _resume_once(self) -> None:
+    def serving(self, by_a_server: bool) -> None:
+        """Jobs of an earlier process died with it. They are resumed by the process that serves
+        requests (a test client's too), not by every `flask` command that builds the app."""
         if self._resumed.is_set():
             return
         self._resumed.set()

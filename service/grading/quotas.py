@@ -10,41 +10,27 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from service.errors import InvalidInput, NotFound, ServiceError
+from service.errors import InvalidInput, NotFound, QuotaExceeded
 from service.extensions import db
 from service.store.models import Challenge, QuotaGrant, QuotaUsage, Submission, Tenant, User
 from service.store.tenancy import of_tenant
 
 
-class QuotaExceeded(ServiceError):
-    status, title = 429, "Daily quota used up"
-
-
-def now() -> datetime:
-    """The current UTC time; tests replace `app.extensions["clock"]` to cross midnight."""
-    clock = current_app.extensions.get("clock")
-    return clock() if clock else datetime.now(UTC)
-
-
-def today() -> date:
-    return now().astimezone(UTC).date()
+def day_of(now: datetime) -> date:
+    """The UTC day a quota counts in."""
+    return now.astimezone(UTC).date()
 
 
 def resets_at(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
-def daily_limit(user: User, challenge: Challenge, day: date) -> int:
-    base = challenge.daily_quota
-    if base is None:
-        base = user.tenant.daily_quota
-    if base is None:
-        base = current_app.config["SETTINGS"].daily_submission_quota
+def daily_limit(user: User, challenge: Challenge, day: date, default_quota: int) -> int:
+    base = next(q for q in (challenge.daily_quota, user.tenant.daily_quota, default_quota) if q is not None)
     extra = db.session.scalar(
         select(func.coalesce(func.sum(QuotaGrant.extra), 0)).where(
             QuotaGrant.user_id == user.id, QuotaGrant.challenge_id == challenge.id, QuotaGrant.day == day
@@ -58,9 +44,9 @@ def used(user: User, challenge: Challenge, day: date) -> int:
     return row.used if row else 0
 
 
-def quota_status(user: User, challenge: Challenge) -> dict:
-    day = today()
-    limit, spent = daily_limit(user, challenge, day), used(user, challenge, day)
+def quota_status(user: User, challenge: Challenge, now: datetime, default_quota: int) -> dict:
+    day = day_of(now)
+    limit, spent = daily_limit(user, challenge, day, default_quota), used(user, challenge, day)
     return {
         "challenge": challenge.slug,
         "limit": limit,
@@ -70,22 +56,15 @@ def quota_status(user: User, challenge: Challenge) -> dict:
     }
 
 
-def quota_headers(status: dict) -> dict[str, str]:
-    return {
-        "X-Quota-Limit": str(status["limit"]),
-        "X-Quota-Remaining": str(status["remaining"]),
-        "X-Quota-Reset": _utc_text(status["resets_at"]),
-    }
-
-
-def reserve_slot(user: User, challenge: Challenge) -> date:
-    """Spend one of today's slots inside the caller's transaction, or raise QuotaExceeded.
+def reserve_slot(user: User, challenge: Challenge, now: datetime, default_quota: int) -> date:
+    """Spend one of today's slots inside the caller's transaction, or raise QuotaExceeded (the
+    caller rolls back).
 
     One conditional UPDATE does the counting: the database serialises concurrent
     uploads on the row, across API processes, so exactly `limit` of them succeed.
     """
-    day = today()
-    limit = daily_limit(user, challenge, day)
+    day = day_of(now)
+    limit = daily_limit(user, challenge, day, default_quota)
     key = {"user_id": user.id, "challenge_id": challenge.id, "day": day}
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(QuotaUsage).values(**key, used=0).on_conflict_do_nothing())
@@ -95,13 +74,11 @@ def reserve_slot(user: User, challenge: Challenge) -> date:
         .values(used=QuotaUsage.used + 1)
     ).rowcount
     if not reserved:
-        db.session.rollback()
-        status = quota_status(user, challenge)
-        retry_after = max(1, int((status["resets_at"] - now()).total_seconds()))
+        reset = resets_at(day)
         raise QuotaExceeded(
-            f"you have used your {limit} submissions for today; the quota resets at {_utc_text(status['resets_at'])}",
-            headers={"Retry-After": str(retry_after), **quota_headers(status)},
-            resets_at=_utc_text(status["resets_at"]),
+            f"you have used your {limit} submissions for today; the quota resets at {utc_text(reset)}",
+            retry_after=max(1, int((reset - now).total_seconds())),
+            resets_at=utc_text(reset),
         )
     return day
 
@@ -125,13 +102,13 @@ def refund_slot(submission_id: int) -> None:
 
 
 def grant_extra(
-    granted_by: User, student: User, challenge: Challenge, extra: int, reason: str | None
+    granted_by: User, student: User, challenge: Challenge, extra: int, reason: str | None, now: datetime
 ) -> QuotaGrant:
     """Record extra submissions for `student` today: who granted them and when is kept."""
     if not 1 <= extra <= 100:
         raise InvalidInput("grant between 1 and 100 extra submissions")
     grant = QuotaGrant(
-        tenant_id=student.tenant_id, user_id=student.id, challenge_id=challenge.id, day=today(), extra=extra,
+        tenant_id=student.tenant_id, user_id=student.id, challenge_id=challenge.id, day=day_of(now), extra=extra,
         reason=reason, granted_by_id=granted_by.id,
     )  # fmt: skip
     db.session.add(grant)
@@ -139,9 +116,9 @@ def grant_extra(
     return grant
 
 
-def class_quotas(tenant: Tenant) -> dict:
-    """The quotas a teacher set: the class's, each challenge's, and what each comes to."""
-    default = current_app.config["SETTINGS"].daily_submission_quota
+def class_quotas(tenant: Tenant, default: int) -> dict:
+    """The quotas a teacher set: the class's, each challenge's, and what each comes to (`default`
+    where neither is set)."""
     class_quota = tenant.daily_quota
     challenges = db.session.scalars(of_tenant(Challenge, tenant).order_by(Challenge.id))
     return {
@@ -168,6 +145,6 @@ def set_daily_quota(tenant: Tenant, challenge_slug: str | None, daily_quota: int
     return {"challenge": challenge_slug, "daily_quota": daily_quota}
 
 
-def _utc_text(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
     """As every time the API writes: ISO 8601 in UTC with a Z."""
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import UTC, datetime
 
-from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from scoring import require_text
-from service.errors import ChallengeClosed, IdempotencyConflict, InFlightLimit, NotFound
+from service.config import Settings
+from service.errors import ChallengeClosed, IdempotencyConflict, InFlightLimit, NotFound, QuotaExceeded
 from service.extensions import db
 from service.grading import lifecycle
 from service.grading.queue import grading_queue
 from service.grading.quotas import reserve_slot
-from service.store.models import Challenge, Role, Submission, SubmissionStatus, User, utcnow
+from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
 from service.store.tenancy import scoped
 
 log = logging.getLogger(__name__)
@@ -24,9 +25,11 @@ IN_FLIGHT_RETRY_SECONDS = 5  # a submission takes about a second to grade
 
 
 def accept_submission(
-    user: User, challenge: Challenge, filename: str, content: bytes, idempotency_key: str | None
+    user: User, challenge: Challenge, filename: str, content: bytes, idempotency_key: str | None,
+    settings: Settings, received: datetime,
 ) -> tuple[Submission, bool]:
-    """Store the upload as a queued submission, then enqueue its id.
+    """Store the upload as a queued submission, then enqueue its id: one transaction, this
+    function's own (whatever refuses the upload rolls it back here).
 
     Answers (submission, created). A retry with the same idempotency key answers the
     first submission; the same key with another file is refused.
@@ -42,13 +45,18 @@ def accept_submission(
     resent = _earlier_result_of_same_file(user, challenge, digest)
     if resent is not None:
         return resent, False  # the same file again: its result, and no slot spent
-    quota_day = reserve_slot(user, challenge)
-    _refuse_past_the_in_flight_limit(user)  # after the slot: its row lock serialises this student's uploads
-    received = utcnow()
+    try:
+        quota_day = reserve_slot(user, challenge, received, settings.daily_submission_quota)
+        # After the slot: its row lock serialises this student's uploads.
+        _refuse_past_the_in_flight_limit(user, settings.max_submissions_in_flight)
+    except (QuotaExceeded, InFlightLimit):
+        db.session.rollback()  # the slot just taken, if any, goes back with the transaction
+        raise
+    stored_at = received.astimezone(UTC).replace(tzinfo=None)  # the store keeps naive UTC
     submission = Submission(
         tenant_id=user.tenant_id, user_id=user.id, challenge_id=challenge.id, filename=filename[:255],
         content=content, sha256=digest, size_bytes=len(content), idempotency_key=idempotency_key,
-        quota_day=quota_day, created_at=received, late=challenge.late_at(received),
+        quota_day=quota_day, created_at=stored_at, late=challenge.late_at(stored_at),
     )  # fmt: skip
     db.session.add(submission)
     try:
@@ -68,19 +76,17 @@ def accept_submission(
     return submission, True
 
 
-def _refuse_past_the_in_flight_limit(user: User) -> None:
+def _refuse_past_the_in_flight_limit(user: User, limit: int) -> None:
     """One student's uploads wait for their earlier ones: the queue stays shared fairly by the class."""
-    limit = current_app.config["SETTINGS"].max_submissions_in_flight
     in_flight = db.session.scalar(
         select(func.count())
         .select_from(Submission)
         .where(Submission.user_id == user.id, Submission.status.in_(lifecycle.OPEN_STATES))
     )
     if in_flight >= limit:
-        db.session.rollback()  # gives the slot just taken back
         raise InFlightLimit(
             f"you have {in_flight} submissions being graded; send the next one once one has finished",
-            headers={"Retry-After": str(IN_FLIGHT_RETRY_SECONDS)},
+            retry_after=IN_FLIGHT_RETRY_SECONDS,
         )
 
 

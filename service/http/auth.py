@@ -13,7 +13,7 @@ from service.accounts.revocation import is_revoked, revoke_sign_in
 from service.accounts.sign_in import jwt_secret, user_of_token
 from service.config import Settings
 from service.errors import Forbidden
-from service.extensions import jwt
+from service.extensions import db, jwt
 from service.http.problems import problem
 from service.store.models import Role, User
 
@@ -65,6 +65,7 @@ def _token_revoked(_header, payload) -> bool:
         return False
     if payload.get("type") == "refresh":  # a used refresh token presented again: a copy is out there
         revoke_sign_in(payload.get("sid") or payload["jti"], payload["exp"])
+        db.session.commit()
     return True
 
 

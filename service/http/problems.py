@@ -45,6 +45,9 @@ class ProblemApi(Api):
         return response
 
 
+api = ProblemApi()  # the one API of every app: create_app binds it, the routes register on it
+
+
 def _flatten(messages: Any, path: str = "") -> list[str]:
     if isinstance(messages, dict):
         found: list[str] = []
@@ -81,5 +84,6 @@ def answer_key_problem(error: AnswerKeyError) -> Response:
 
 def service_problem(error: ServiceError) -> Response:
     response = problem(error.status, error.title, error.detail, **error.extra)
-    response.headers.update(error.headers)
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
     return response

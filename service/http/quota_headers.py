@@ -10,7 +10,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from service.challenges.lookup import challenge_for
 from service.errors import NotFound
-from service.grading.quotas import quota_headers, quota_status
+from service.grading.quotas import quota_status, utc_text
+from service.http.context import now, settings
 from service.store.models import User
 
 
@@ -26,7 +27,7 @@ def with_quota_headers(response):
     if slug is not None and "\x00" in slug:
         return response  # names no challenge; PostgreSQL would refuse even to look it up
     try:
-        status = quota_status(user, challenge_for(user, slug))
+        status = quota_status(user, challenge_for(user, slug), now(), settings().daily_submission_quota)
     except NotFound:
         return response  # an unknown challenge: the answer already says so
     response.headers.update(quota_headers(status))
@@ -59,3 +60,11 @@ def _requested_challenge(response) -> str | None:
         except HTTPException:  # too large, too many parts: refused by the parser
             slug = None
     return slug or request.args.get("challenge")
+
+
+def quota_headers(status: dict) -> dict[str, str]:
+    return {
+        "X-Quota-Limit": str(status["limit"]),
+        "X-Quota-Remaining": str(status["remaining"]),
+        "X-Quota-Reset": utc_text(status["resets_at"]),
+    }

@@ -11,12 +11,20 @@ from __future__ import annotations
 import time
 
 from flask import Flask, Response, current_app
-from flask_limiter import RateLimitExceeded
+from flask_limiter import Limiter, RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from service.accounts.throttle import LoginThrottle
 from service.config import Settings
-from service.extensions import limiter
+from service.http.identity import signed_in_user_or_address
 from service.http.problems import problem
+
+# Signed-in requests count against their user, others against the client address. The
+# default limit is read per request, so each app (and test) has its own setting.
+limiter = Limiter(
+    key_func=signed_in_user_or_address,
+    default_limits=[lambda: current_app.config["SETTINGS"].default_rate_limit],
+)
 
 
 def init_limits(app: Flask, settings: Settings) -> None:
@@ -52,3 +60,9 @@ def rate_limited(error: RateLimitExceeded) -> Response:
 def setting(name: str):
     """A limit string read from the settings at request time, for `limiter.limit`."""
     return lambda: getattr(current_app.config["SETTINGS"], name)
+
+
+def login_throttle() -> LoginThrottle:
+    """The sign-in throttle's counters (the limiter's storage) and limits (the settings)."""
+    settings = current_app.config["SETTINGS"]
+    return LoginThrottle(limiter.limiter, settings.login_failure_limits, settings.login_address_failure_limit)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from service.errors import Conflict, NotFound, ServiceError
+from service.errors import Conflict, NotFound, NotSelectable
 from service.extensions import db
 from service.results.leaderboard import MAX_FINAL_SUBMISSIONS, final_submissions, rankable_submissions
 from service.store.models import Challenge, Submission, SubmissionStatus, User
-
-
-class NotSelectable(ServiceError):
-    status, title = 422, "Not a selectable submission"
 
 
 def final_selection(user: User, challenge: Challenge) -> dict:

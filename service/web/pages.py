@@ -17,9 +17,8 @@ from scoring import Metric, metric_named
 from service.accounts.sign_in import sign_in, sign_out
 from service.challenges.lookup import challenge_for, challenge_of, visible_challenge
 from service.errors import ServiceError
-from service.extensions import limiter
 from service.grading.submissions import get_visible_submission
-from service.http.rate_limits import setting
+from service.http.rate_limits import limiter, login_throttle, setting
 from service.results.feedback import format_score, ladder_note, private_score_for, public_score_for
 from service.results.finals import select_finals
 from service.results.leaderboard import leaderboard
@@ -129,10 +128,12 @@ def signin():
             request.form.get("username", "").strip(),
             request.form.get("password", ""),
             get_remote_address(),
+            login_throttle(),
             request.form.get("class", "").strip() or None,
         )
     except ServiceError as error:
-        return _signin_form(error.detail, error.status, error.headers)
+        wait = {} if error.retry_after is None else {"Retry-After": str(error.retry_after)}
+        return _signin_form(error.detail, error.status, wait)
     response = redirect(safe_next(request.form.get("next")))
     # The cookies live as long as the token: flask-jwt-extended would otherwise give them a year.
     lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()

@@ -5,9 +5,8 @@ from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_limiter.util import get_remote_address
 
 from service.accounts.sign_in import refresh_tokens, sign_in, sign_out
-from service.extensions import limiter
 from service.http.blueprint import Blueprint
-from service.http.rate_limits import setting
+from service.http.rate_limits import limiter, login_throttle, setting
 from service.http.schemas import LoginSchema, ProblemSchema, TokensSchema, UserSchema
 
 blp = Blueprint("auth", __name__, description="Sign in with a username and password; JWT bearer tokens")
@@ -29,7 +28,8 @@ class Login(MethodView):
     def post(self, credentials):
         """Exchange a username and password for an access token and a refresh token."""
         return sign_in(
-            credentials["username"], credentials["password"], get_remote_address(), credentials["class_slug"]
+            credentials["username"], credentials["password"], get_remote_address(), login_throttle(),
+            credentials["class_slug"],
         )
 
 

@@ -6,6 +6,7 @@ from flask_jwt_extended import current_user, jwt_required
 
 from service.challenges.files import file_of, sample_submission_of
 from service.challenges.lookup import visible_challenge, visible_challenges
+from service.extensions import db
 from service.http.blueprint import Blueprint
 from service.http.challenge_schemas import ChallengeSchema
 
@@ -52,9 +53,9 @@ class SampleSubmission(MethodView):
     def get(self, challenge_id):
         """A valid submission for the challenge: every Id of its key, a placeholder prediction."""
         challenge = visible_challenge(current_user, challenge_id)
-        return _attachment(
-            sample_submission_of(challenge), f"{challenge.slug}-sample-submission.csv", "text/csv"
-        )
+        sample = sample_submission_of(challenge)
+        db.session.commit()  # a sample made just now is stored, never made again
+        return _attachment(sample, f"{challenge.slug}-sample-submission.csv", "text/csv")
 
 
 def _attachment(content: bytes, name: str, mimetype: str) -> Response:

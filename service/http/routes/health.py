@@ -2,9 +2,9 @@
 
 from flask.views import MethodView
 
-from service.extensions import limiter
 from service.grading.health import service_health
 from service.http.blueprint import Blueprint
+from service.http.rate_limits import limiter
 from service.http.schemas import HealthSchema
 
 blp = Blueprint("health", __name__, description="Service status for operators and probes")

@@ -5,12 +5,12 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 
 from service.challenges.lookup import challenge_for
-from service.extensions import limiter
 from service.grading.submissions import accept_submission, get_visible_submission, visible_submissions
 from service.http.blueprint import Blueprint
+from service.http.context import now, settings
 from service.http.pagination import SQLPage
 from service.http.quota_headers import with_quota_headers
-from service.http.rate_limits import setting
+from service.http.rate_limits import limiter, setting
 from service.http.result_schemas import RocSchema
 from service.http.schemas import (
     IdempotencyHeaderSchema,
@@ -52,6 +52,8 @@ class Jobs(MethodView):
             _stored_filename(upload.filename),
             upload.read(),
             headers["idempotency_key"],
+            settings(),
+            now(),
         )
         return submission, 202, {"Location": url_for("jobs.JobById", job_id=submission.id)}
 

@@ -3,10 +3,9 @@
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 
-from service.extensions import limiter
 from service.grading.job import grade_practice_upload
 from service.http.blueprint import Blueprint
-from service.http.rate_limits import setting
+from service.http.rate_limits import limiter, setting
 from service.http.schemas import ProblemSchema, ScoreSchema, SubmissionFileSchema
 
 blp = Blueprint("submit", __name__, description="Score a submission at once, without signing in")

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 import service.grading.quotas as quotas
+from service.http.context import settings
 from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import ClassQuotaSchema, QuotaSettingSchema, TenantQuerySchema
 from service.store.tenancy import target_tenant
@@ -19,7 +20,8 @@ class QuotaSetting(MethodView):
     @blp.response(200, ClassQuotaSchema)
     def get(self, query):
         """Your class's daily quota, each challenge's, and what a student gets per day."""
-        return quotas.class_quotas(target_tenant(current_user, query["tenant"]))
+        tenant = target_tenant(current_user, query["tenant"])
+        return quotas.class_quotas(tenant, settings().daily_submission_quota)
 
     @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
     @blp.arguments(QuotaSettingSchema, error_status_code=400)

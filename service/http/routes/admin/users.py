@@ -6,6 +6,7 @@ from flask_jwt_extended import current_user
 import service.accounts.users as accounts
 import service.grading.quotas as quotas
 from service.challenges.lookup import challenge_for
+from service.http.context import now
 from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import (
     CreatedUserSchema,
@@ -103,4 +104,4 @@ class ExtraSubmissions(MethodView):
         """Grant a student extra submissions for today (an accommodation), recorded with who and when."""
         student = get_scoped_or_404(User, user_id, current_user)
         challenge = challenge_for(student, grant["challenge"])
-        return quotas.grant_extra(current_user, student, challenge, grant["extra"], grant["reason"])
+        return quotas.grant_extra(current_user, student, challenge, grant["extra"], grant["reason"], now())
