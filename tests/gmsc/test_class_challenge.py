@@ -8,8 +8,7 @@ import io
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from tests.conftest import login
-from tests.routes.test_jobs import wait_until_done
+from tests.conftest import login, wait_until_done
 
 
 def test_a_separate_split_becomes_a_class_challenge_that_grades_the_baseline(

@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.results.feedback import NOT_MOVED, format_score
-from tests.conftest import login
-from tests.routes.test_jobs import wait_until_done
+from tests.conftest import login, wait_until_done
 
 ROWS = 3000
 

@@ -1,7 +1,6 @@
 """/jobs, /scores over HTTP, with jobs run inside the API process (no Redis configured)."""
 
 import io
-import time
 from datetime import datetime
 
 import numpy as np
@@ -10,23 +9,13 @@ from sklearn.metrics import roc_auc_score
 
 from service.extensions import db
 from service.store.models import Submission
-from tests.conftest import login
+from tests.conftest import login, wait_until_done
 
 
 def upload(client, headers, data: bytes, **extra_headers):
     return client.post(
         "/jobs", headers={**headers, **extra_headers}, data={"file": (io.BytesIO(data), "predictions.csv")}
     )
-
-
-def wait_until_done(client, headers, location: str, timeout: float = 10) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(location, headers=headers).get_json()
-        if job["status"] in ("finished", "rejected", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {location} still {job['status']} after {timeout} s")
 
 
 def expected_aucs(answer_key, data: bytes) -> tuple[float, float]:

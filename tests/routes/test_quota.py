@@ -1,7 +1,6 @@
 """Daily quotas, counted in the store: limits, refunds, the day boundary, grants and restarts."""
 
 import io
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +9,7 @@ from service import create_app
 from service.extensions import db
 from service.grading import lifecycle
 from service.store.models import QuotaGrant
-from tests.conftest import login
+from tests.conftest import login, wait_until_done
 
 
 def upload(client, headers, data: bytes):
@@ -23,15 +22,6 @@ def distinct_files(good_submission, count):
 
 def quota(client, headers) -> dict:
     return client.get("/quota", headers=headers).get_json()
-
-
-def wait_done(client, headers, location):
-    for _ in range(200):
-        job = client.get(location, headers=headers).get_json()
-        if job["status"] in ("finished", "rejected", "failed"):
-            return job
-        time.sleep(0.02)
-    raise AssertionError("job did not finish")
 
 
 def test_quota_starts_full_and_resets_at_utc_midnight(client, two_classes):
@@ -56,7 +46,7 @@ def test_sixth_upload_of_the_day_is_429_and_says_when_the_quota_resets(client, t
 
 def test_invalid_files_give_their_slot_back(client, two_classes, good_submission):
     student = login(client, "student-a")
-    job = wait_done(client, student, upload(client, student, b"Id,Probability\n1,oops\n").headers["Location"])
+    job = wait_until_done(client, student, upload(client, student, b"Id,Probability\n1,oops\n").headers["Location"])
     assert job["status"] == "rejected"
     assert quota(client, student)["used"] == 0
 
@@ -64,7 +54,7 @@ def test_invalid_files_give_their_slot_back(client, two_classes, good_submission
 def test_platform_failures_give_their_slot_back(app, client, two_classes, good_submission):
     student = login(client, "student-a")
     job_id = upload(client, student, good_submission).get_json()["id"]
-    wait_done(client, student, f"/jobs/{job_id}")
+    wait_until_done(client, student, f"/jobs/{job_id}")
     with app.app_context():  # as if the worker had died: the reopened job fails for the platform
         from service.store.models import Submission, SubmissionStatus
 

@@ -3,10 +3,9 @@
 import numpy as np
 
 from service.results.curves import WITHHELD
-from tests.conftest import login
+from tests.conftest import login, wait_until_done
 from tests.routes.scored import add_scored
 from tests.routes.test_jobs import upload as upload_practice
-from tests.routes.test_jobs import wait_until_done
 from tests.routes.test_teacher_challenges import create, predictions_csv, upload
 
 

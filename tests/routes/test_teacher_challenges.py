@@ -7,8 +7,7 @@ import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.metrics import f1_score, log_loss, mean_squared_error
 
-from tests.conftest import login
-from tests.routes.test_jobs import wait_until_done
+from tests.conftest import login, wait_until_done
 
 
 def key_csv(ids, targets, target: str) -> bytes:

@@ -247,6 +247,7 @@ def test_a_store_before_stored_samples_and_failure_causes_upgrades_with_its_rows
         assert challenge.sample_submission is None and challenge.slug == "gmsc"
         made = sample_submission_of(challenge)
         assert made.decode().splitlines()[:2] == ["Id,Probability", "1,0.5"]
+        db.session.commit()  # as the route that serves it does
         db.session.remove()
         monkeypatch.setattr(files, "sample_submission", lambda key: pytest.fail("made twice"))
         assert sample_submission_of(db.session.get(Challenge, 1)) == made

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes
 
-from tests.routes.test_jobs import wait_until_done
+from tests.conftest import wait_until_done
 from tests.web.helpers import signed_in_csrf
 
 TRAIN = b"age,bmi,progression\n0.038,0.062,151\n-0.002,-0.051,75\n"

@@ -5,9 +5,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, wait_until_done
 from tests.routes.scored import add_scored
-from tests.routes.test_jobs import wait_until_done
 from tests.web.helpers import form_token, signed_in_csrf, web_sign_in
 
 
