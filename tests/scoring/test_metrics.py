@@ -11,7 +11,9 @@ from sklearn import metrics as skm
 from sklearn.metrics import roc_auc_score
 
 from scoring import roc_auc
-from scoring.metrics import METRICS, KeyParts, Metric, metric_named, roc_auc_split
+from scoring.formulas import roc_auc_split
+from scoring.key_parts import KeyParts
+from scoring.metrics import METRICS, Metric, metric_named
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 # Few distinct values make many ties, the case where rank-based AUCs go wrong.
