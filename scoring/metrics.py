@@ -10,7 +10,7 @@ menus, forms, API choices and pages, and the tests' tables.
 Adding a metric: declare it in `METRICS` below (writing its function in `formulas.py` if no
 existing one scores it), then give it a scikit-learn reference in tests/scoring/test_metrics.py
 (`SKLEARN`, `SKLEARN_SCORER`, `CASES`), which fails for a declared metric that has none.
-Nothing else lists metrics.
+No other code lists metrics.
 """
 
 from __future__ import annotations
