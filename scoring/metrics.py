@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -86,6 +86,20 @@ class Metric:
     # A metric whose per-row error grows as |error| ** power, so that finite predictions can add up
     # past the largest float: such a file is refused (`submission`). None where the error is bounded.
     error_power: int | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a declaration that the readers of keys, files and the Ladder could not follow."""
+        wrong = []
+        if self.target not in get_args(Target):
+            wrong.append(f"target {self.target!r} is not one of {get_args(Target)}")
+        if self.prediction not in get_args(Prediction):
+            wrong.append(f"prediction {self.prediction!r} is not one of {get_args(Prediction)}")
+        if self.row_loss is None and self.target != "binary":
+            wrong.append("without a row loss it would be compared by DeLong's test, which needs 0/1 targets")
+        if self.key_checks and self.target != "numeric":
+            wrong.append("key checks apply to numeric targets only")
+        if wrong:
+            raise ValueError(f"metric {self.name!r}: " + "; ".join(wrong))
 
     def score_parts(self, y_true: np.ndarray, y_pred: np.ndarray, public: np.ndarray) -> Parts:
         """(all rows, rows where public, rows where not public); NaN where undefined on a part."""

@@ -322,6 +322,18 @@ def test_the_references_are_of_declared_metrics_in_the_menus_order():
     assert all(key == metric.name and isinstance(metric, Metric) for key, metric in METRICS.items())
 
 
+def test_a_declaration_the_readers_could_not_follow_is_refused():
+    mae = METRICS["mae"]
+    with pytest.raises(ValueError, match="metric 'x': target 'number' is not one of"):
+        Metric(name="x", title="x", greater_is_better=False, target="number", prediction="number",
+               compute=mae.compute, row_loss=mae.row_loss)  # fmt: skip
+    with pytest.raises(ValueError, match="DeLong's test, which needs 0/1 targets"):
+        Metric(name="x", title="x", greater_is_better=False, target="numeric", prediction="number",
+               compute=mae.compute, row_loss=None)  # fmt: skip
+    with pytest.raises(TypeError):  # keyword fields only
+        Metric("x", "x", False, "numeric", "number", mae.compute, row_loss=mae.row_loss)
+
+
 def test_metric_named_returns_the_menu_entry_or_lists_the_choices():
     assert metric_named("mcc") is METRICS["mcc"]
     with pytest.raises(ValueError, match=r"unknown metric 'auc'; choose one of: roc_auc, log_loss, .*rmsle$"):
