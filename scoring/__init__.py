@@ -5,8 +5,9 @@ Pure Python and NumPy: no Flask, no SQL, no Redis, so every entry point shares i
 
 from .answer_key import AnswerKey, load_answer_key, read_answer_key
 from .errors import AnswerKeyError, NotTextError, Problem, SubmissionError
+from .formulas import roc_auc
 from .key_file import KeyFile, read_key_file
-from .metrics import METRICS, Metric, metric_named, roc_auc
+from .metrics import METRICS, Metric, metric_named
 from .score import ScoreResult, score_submission
 from .strict import Submission
 from .submission import parse_submission, require_text

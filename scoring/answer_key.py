@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import AnswerKeyError
-from .metrics import KeyParts, Metric, metric_named
+from .key_parts import KeyParts
+from .metrics import Metric, metric_named
 from .packed import PackedTexts
 
 ID_COLUMN = "Id"

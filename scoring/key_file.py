@@ -196,9 +196,10 @@ def _targets(cells: pd.Series, metric: Metric, collector: ProblemCollector):
               lambda r: f"{shown(str(text[r]))} is not a label 0 or 1, which {metric.name} needs")  # fmt: skip
         return np.where(finite, values, 0).astype(np.int8), None
     _flag(~finite, collector, column, lambda r: f"{shown(str(text[r]))} is not a finite number")
-    if metric.name == "rmsle":
-        _flag(finite & (values < 0), collector, column,
-              lambda r: f"{shown(str(text[r]))} is negative; rmsle takes targets of 0 or more")  # fmt: skip
+    for check in metric.key_checks:
+        said = f"{check.found}; {metric.name} takes targets {check.wanted}"
+        refused = finite & check.refuses(values)
+        _flag(refused, collector, column, lambda r, said=said: f"{shown(str(text[r]))} {said}")
     return np.where(finite, values, 0.0), None
 
 

@@ -1,7 +1,16 @@
-"""The metric menu: each metric scores one part's rows with plain NumPy, matching scikit-learn.
+"""The metric menu: every fact about a metric, declared once, here.
 
-Callers hand over clean arrays (see `Metric.target` and `Metric.prediction`), so nothing here
-validates. Every metric is NaN on no rows, and where it has no meaning (see each function).
+Each `Metric` says what it reads (the key's target kind, the submission's prediction kind and
+range), how it scores (`compute`, over `formulas`' plain NumPy, equal to scikit-learn's), which
+way is better, what a key must hold for it, when a file would overflow it, and the per-row loss
+the Ladder's paired test compares. Everything else reads these declarations: reading a key
+(`key_file`), refusing a submission (`submission`), the Ladder (`significance`), the service's
+menus, forms, API choices and pages, and the tests' tables.
+
+Adding a metric: declare it in `METRICS` below (writing its function in `formulas.py` if no
+existing one scores it), then give it a scikit-learn reference in tests/scoring/test_metrics.py
+(`SKLEARN`, `SKLEARN_SCORER`, `CASES`), which fails for a declared metric that has none.
+No other code lists metrics.
 """
 
 from __future__ import annotations
@@ -9,336 +18,88 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Literal, get_args
 
 import numpy as np
 
-Parts = tuple[float, float, float]  # (all rows, public rows, private rows)
-Split = Callable[["KeyParts", np.ndarray], Parts]  # (the key's parts, predictions in key order)
-NAN = float("nan")
-
-
-def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    """ROC AUC of `scores` for binary `labels` (1 = positive); NaN when a class is absent."""
-    scores = np.asarray(scores, dtype=np.float64)
-    is_positive = np.asarray(labels) == 1
-    return _auc_of_sorted(np.sort(scores), np.sort(scores[is_positive]))
-
-
-def roc_auc_split(parts: KeyParts, scores: np.ndarray) -> Parts:
-    """ROC AUC over all rows, over the Public rows, and over the Private ones.
-
-    Each part is sorted once; the whole is their merge, which timsort (numpy's stable
-    sort for floats) does in linear time because it finds the two sorted runs.
-    """
-    scores = np.asarray(scores, dtype=np.float64)
-    (first, second), (first_pos, second_pos) = (
-        [np.sort(scores.take(rows)) for rows in part_rows] for part_rows in (parts.rows, parts.positive_rows)
-    )
-    merged = np.sort(np.concatenate([first, second]), kind="stable")
-    merged_pos = np.sort(np.concatenate([first_pos, second_pos]), kind="stable")
-    return (
-        _auc_of_sorted(merged, merged_pos),
-        _auc_of_sorted(first, first_pos),
-        _auc_of_sorted(second, second_pos),
-    )
-
-
-def _auc_of_sorted(sorted_scores: np.ndarray, sorted_positive_scores: np.ndarray) -> float:
-    """Mann-Whitney U: the rank sum of the positives among all scores.
-
-    Only the scores are sorted (no argsort) and the few positives are located by binary
-    search, which is faster than sklearn's curve-based computation; the arithmetic stays
-    in exact integers until the final division.
-    """
-    n_pos = len(sorted_positive_scores)
-    n_neg = len(sorted_scores) - n_pos
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    # Rows [below, up_to) share a positive's score: its average 1-based rank is
-    # (below + 1 + up_to) / 2, so twice the rank is an integer.
-    below = np.searchsorted(sorted_scores, sorted_positive_scores, side="left")
-    up_to = np.searchsorted(sorted_scores, sorted_positive_scores, side="right")
-    twice_rank_sum = int(below.sum(dtype=np.int64) + up_to.sum(dtype=np.int64)) + n_pos
-    twice_u = twice_rank_sum - n_pos * (n_pos + 1)
-    return twice_u / (2 * n_pos * n_neg)
-
-
-# sklearn clips probabilities to [eps, 1 - eps] with eps the machine epsilon of the input's
-# dtype (2.2e-16 for float64), after turning p into the pair (1 - p, p): a confidently wrong
-# row costs -log(eps) = 36.04 rather than infinity, and a perfect row costs 2.2e-16, not 0.
-_EPS = float(np.finfo(np.float64).eps)
-
-
-def log_loss(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Mean negative log of the probability given to each row's true label (sklearn's `log_loss`)."""
-    if len(y_true) == 0:
-        return NAN
-    return float(log_loss_rows(y_true, y_pred).mean())
-
-
-# Per-row losses, lower is better: the metrics below are means of them (or roots of those means);
-# the Ladder's paired test compares them row by row.
-def log_loss_rows(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    given_to_truth = np.where(y_true == 1, y_pred, 1.0 - y_pred)
-    np.clip(given_to_truth, _EPS, 1.0 - _EPS, out=given_to_truth)
-    return np.negative(np.log(given_to_truth, out=given_to_truth), out=given_to_truth)
-
-
-def squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    error = y_pred - y_true
-    with np.errstate(over="ignore"):  # an error beyond 1e154 squares to inf, as sklearn's does
-        return np.multiply(error, error, out=error)
-
-
-def absolute_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    error = y_pred - y_true
-    return np.abs(error, out=error)
-
-
-def squared_log_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    return squared_error(np.log1p(y_true), np.log1p(y_pred))
-
-
-def misses(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    return (y_true != y_pred).astype(np.float64)
-
-
-def _hits(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    return (y_true == y_pred).astype(np.float64)
-
-
-def _mean_of_rows(per_row: Callable, finish: Callable[[float], float] = float) -> Split:
-    """All three parts of a metric that is (a function of) the mean of a per-row value, in one pass
-    over the rows (see `KeyParts.sums`)."""
-
-    def split(parts: KeyParts, y_pred: np.ndarray) -> Parts:
-        sums = parts.sums(per_row(parts.targets, y_pred))
-        return tuple(finish(part / count) if count else NAN for part, count in zip(sums, parts.counts))
-
-    return split
-
-
-def brier(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Mean squared gap between the probability and the 0/1 label (sklearn's `brier_score_loss`)."""
-    return _mean_square(y_pred - y_true)
-
-
-def average_precision(y_true: np.ndarray, y_score: np.ndarray) -> float:
-    """Precision averaged over the recall steps, one threshold per distinct score; NaN unless both
-    classes are present (sklearn would give 0.0 with no positives and 1.0 with no negatives).
-
-    Like `roc_auc`, it sorts the scores and the positives' scores instead of an argsort (faster):
-    at a positive score s, the rows scoring >= s and the positives scoring >= s are binary searches.
-    """
-    is_positive = y_true == 1
-    positives = np.sort(y_score[is_positive])
-    n_pos = len(positives)
-    if n_pos == 0 or n_pos == len(y_true):
-        return NAN
-    ranked = np.sort(y_score)
-    # Each distinct positive score is a threshold where recall steps up by its positives' share.
-    first = np.flatnonzero(np.concatenate(([True], positives[1:] != positives[:-1])))
-    steps = np.diff(first, append=n_pos)
-    true_at_or_above = n_pos - first
-    rows_at_or_above = len(ranked) - np.searchsorted(ranked, positives[first], side="left")
-    return _dot(steps.astype(np.float64), true_at_or_above / rows_at_or_above) / n_pos
-
-
-def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Share of rows whose predicted class code is the true one (sklearn's `accuracy_score`)."""
-    if len(y_true) == 0:
-        return NAN
-    return np.count_nonzero(y_true == y_pred) / len(y_true)
-
-
-def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Unweighted mean F1 over the classes present in this part's truth or predictions
-    (sklearn's `f1_score(average="macro")`)."""
-    return _macro_f1_of(_class_tally(y_true, y_pred))
-
-
-def _macro_f1_of(tally: ClassTally) -> float:
-    # A present class always has a true or a predicted row, so its F1 = 2 tp / (true + predicted)
-    # never divides by zero: `zero_division` never applies.
-    true_count, pred_count, hits = tally
-    if not true_count.any():
-        return NAN
-    either = true_count + pred_count
-    present = either > 0
-    return float(np.mean(2.0 * hits[present] / either[present]))
-
-
-def mcc(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Matthews correlation, multiclass form (sklearn's `matthews_corrcoef`); 0.0 when the truth
-    or the predictions are a single class, as sklearn returns when the denominator is zero."""
-    return _mcc_of(_class_tally(y_true, y_pred))
-
-
-def _mcc_of(tally: ClassTally) -> float:
-    true_count, pred_count, hits = tally
-    n = int(true_count.sum())
-    if n == 0:
-        return NAN
-    # Exact integers while n**2 fits in int64 (n up to 3e9); floats only for the final ratio.
-    cov_true_pred = int(hits.sum()) * n - int(np.dot(true_count, pred_count))
-    cov_pred_pred = n * n - int(np.dot(pred_count, pred_count))
-    cov_true_true = n * n - int(np.dot(true_count, true_count))
-    if cov_pred_pred == 0 or cov_true_true == 0:
-        return 0.0
-    return cov_true_pred / (math.sqrt(cov_pred_pred) * math.sqrt(cov_true_true))
-
-
-ClassTally = tuple[np.ndarray, np.ndarray, np.ndarray]  # per class code: true rows, predicted, both
-
-
-def _class_tally(y_true: np.ndarray, y_pred: np.ndarray) -> ClassTally:
-    """Rows per class code in the truth, in the predictions and in both, as long as the largest code."""
-    k = int(max(y_true.max(), y_pred.max())) + 1 if len(y_true) else 0
-    hits = np.bincount(y_true[y_true == y_pred], minlength=k)
-    return np.bincount(y_true, minlength=k), np.bincount(y_pred, minlength=k), hits
-
-
-def _tallied(of: Callable[[ClassTally], float]) -> Split:
-    """All three parts of a metric of the class tally, counted once: each row's class code is
-    offset by its part (Private first, then Public) and counted in one `bincount` per tally."""
-
-    def split(parts: KeyParts, y_pred: np.ndarray) -> Parts:
-        y_true = parts.targets
-        k = int(max(y_true.max(), y_pred.max())) + 1
-        offset = parts.public.astype(np.int64) * k  # Private rows count in [0, k), Public in [k, 2k)
-        true_code, pred_code = y_true + offset, y_pred + offset
-        counts = [
-            np.bincount(codes, minlength=2 * k).reshape(2, k)
-            for codes in (true_code, pred_code, true_code[y_true == y_pred])
-        ]
-        everything = tuple(count.sum(axis=0) for count in counts)
-        return of(everything), of(tuple(c[1] for c in counts)), of(tuple(c[0] for c in counts))
-
-    return split
-
-
-def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Root mean squared error (sklearn's `root_meansquared_error`)."""
-    return math.sqrt(_mean_square(y_pred - y_true))
-
-
-def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Mean absolute error (sklearn's `meanabsolute_error`)."""
-    if len(y_true) == 0:
-        return NAN
-    return float(np.abs(y_pred - y_true).mean())
-
-
-def r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Coefficient of determination (sklearn's `r2_score`); NaN below two rows, and for a constant
-    target 1.0 if every prediction is exact, else 0.0 (sklearn's `force_finite`)."""
-    if len(y_true) < 2:
-        return NAN
-    error = y_true - y_pred
-    residual = _dot(error, error)
-    spread = y_true - y_true.mean()
-    total = _dot(spread, spread)
-    # The mean of a constant column can be an ulp off (0.1 three times averages to
-    # 0.10000000000000002), which would leave a tiny `total` and an r2 near -1e33; an exact
-    # test for a constant target keeps the force_finite rule.
-    return _r2_of(residual, total, bool(y_true.min() == y_true.max()), len(y_true))
-
-
-def r2_split(parts: KeyParts, y_pred: np.ndarray) -> Parts:
-    """R² of all three parts in one pass over the predictions: the targets' spread is the key's own."""
-    residuals = parts.sums(squared_error(parts.targets, y_pred))
-    return tuple(
-        _r2_of(residual, total, constant, count)
-        for residual, (total, constant), count in zip(residuals, parts.target_spreads, parts.counts)
-    )
-
-
-def _r2_of(residual: float, total: float, constant: bool, count: int) -> float:
-    if count < 2:
-        return NAN
-    if total == 0.0 or constant:  # see `r2`
-        return 1.0 if residual == 0.0 else 0.0
-    return 1.0 - residual / total
-
-
-def rmsle(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Root mean squared error of log(1 + value) (sklearn's `root_meansquared_log_error`)."""
-    return math.sqrt(_mean_square(np.log1p(y_pred) - np.log1p(y_true)))
-
-
-def _mean_square(error: np.ndarray) -> float:
-    """Mean of the squared errors in one pass (a dot product needs no squared copy); NaN on none."""
-    if len(error) == 0:
-        return NAN
-    return _dot(error, error) / len(error)
-
-
-class KeyParts:
-    """An answer key's targets and its Public/Private split, with what every scoring of that key
-    reuses (each part's row numbers and weights, R²'s spread of the targets): made once per key."""
-
-    def __init__(self, targets: np.ndarray, public: np.ndarray) -> None:
-        self.targets = targets
-        self.public = np.asarray(public, dtype=bool)
-        public_rows = int(np.count_nonzero(self.public))
-        self.counts = (len(targets), public_rows, len(targets) - public_rows)  # all, Public, Private
-
-    @cached_property
-    def rows(self) -> tuple[np.ndarray, np.ndarray]:
-        """The Public rows' numbers, and the Private ones': `take` by them beats a boolean mask."""
-        return np.flatnonzero(self.public), np.flatnonzero(~self.public)
-
-    @cached_property
-    def positive_rows(self) -> tuple[np.ndarray, np.ndarray]:
-        """Binary targets: the Public positives' row numbers, and the Private ones'."""
-        positive = self.targets == 1
-        return np.flatnonzero(self.public & positive), np.flatnonzero(~self.public & positive)
-
-    @cached_property
-    def _weights(self) -> tuple[np.ndarray, np.ndarray]:
-        public = self.public.astype(np.float64)
-        return public, 1.0 - public
-
-    def sums(self, values: np.ndarray) -> Parts:
-        """Sums of a per-row value over all, Public and Private rows: a dot product with each part's
-        0/1 weights, no gather. The Private sum is a sum of its own, not the total minus the Public
-        one: that difference cancels catastrophically when a few rows are huge."""
-        public_weights, private_weights = self._weights
-        in_public, in_private = _dot(values, public_weights), _dot(values, private_weights)
-        if not (math.isfinite(in_public) and math.isfinite(in_private)):
-            # An overflowing row (inf) times the other part's weight 0 is NaN: sum each part's own rows.
-            in_public, in_private = (float(values.take(rows).sum()) for rows in self.rows)
-        return in_public + in_private, in_public, in_private
-
-    @cached_property
-    def target_spreads(self) -> tuple[tuple[float, bool], ...]:
-        """Numeric targets, per part: the sum of squares about the part's mean, and whether the part
-        is constant (R²'s denominator and its `force_finite` case)."""
-        spreads = []
-        for part in (self.targets, self.targets[self.public], self.targets[~self.public]):
-            spread = part - part.mean() if len(part) else part
-            spreads.append((_dot(spread, spread), bool(len(part) and part.min() == part.max())))
-        return tuple(spreads)
-
-
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Sum of products on this thread: `np.dot` hands long vectors to BLAS's threads, which a busy
-    server then waits milliseconds to wake for microseconds of work."""
-    return float(np.einsum("i,i->", a, b))
+from .formulas import (
+    absolute_error,
+    accuracy,
+    average_precision,
+    brier,
+    hits,
+    log_loss,
+    log_loss_rows,
+    macro_f1,
+    macro_f1_of,
+    mae,
+    mcc,
+    mcc_of,
+    mean_of_rows,
+    misses,
+    r2,
+    r2_split,
+    rmse,
+    rmsle,
+    roc_auc,
+    roc_auc_split,
+    squared_error,
+    squared_log_error,
+    tallied,
+)
+from .key_parts import KeyParts, Parts, Split
+
+# What a key's target column holds: 0/1, class labels (text or numbers), or real numbers.
+Target = Literal["binary", "labels", "numeric"]
+# What a submission's prediction column holds: a number per row (a probability or a ranking
+# score), a class label of the key, or a real number.
+Prediction = Literal["probability", "label", "number"]
+RowLoss = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (y_true, y_pred) -> each row's loss
 
 
 @dataclass(frozen=True)
-class Metric:
-    """A scoring rule and what it reads: the key's targets and the submission's predictions."""
+class TargetCheck:
+    """A rule each target of a numeric key must follow besides being a finite number; a key with
+    a target that breaks it is refused as "<cell> <found>; <metric> takes targets <wanted>"."""
 
-    name: str  # "roc_auc", ...: its key in METRICS
+    refuses: Callable[[np.ndarray], np.ndarray]  # finite targets -> True where the rule is broken
+    found: str  # "is negative"
+    wanted: str  # "of 0 or more"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Metric:
+    """A scoring rule and everything that depends on it."""
+
+    name: str  # "roc_auc", ...: its key in METRICS, in URLs, forms and the store
     title: str  # "ROC AUC", "log loss", ... for people
-    greater_is_better: bool
-    target: str  # "binary" (key target 0/1), "labels" (any class labels), "numeric"
-    prediction: str  # "probability" (a number per row), "label" (a class label per row), "number"
+    greater_is_better: bool  # the direction: best scores, leaderboards, the Ladder's "better"
+    target: Target
+    prediction: Prediction
     compute: Callable[[np.ndarray, np.ndarray], float]  # (y_true, y_pred) on one part's rows
     split: Split | None = None  # scores all three parts at once, faster than three `compute` calls
+    # For the Ladder's paired t-test: each row's loss, lower is better, whose mean the metric is
+    # (or is monotone in, on fixed rows). None for ROC AUC, which is compared by DeLong's test.
+    row_loss: RowLoss | None
+    prediction_range: tuple[float, float] | None = None  # (low, high): a prediction outside is refused
+    key_checks: tuple[TargetCheck, ...] = ()  # numeric targets: what a key must hold besides numbers
+    # A metric whose per-row error grows as |error| ** power, so that finite predictions can add up
+    # past the largest float: such a file is refused (`submission`). None where the error is bounded.
+    error_power: int | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a declaration that the readers of keys, files and the Ladder could not follow."""
+        wrong = []
+        if self.target not in get_args(Target):
+            wrong.append(f"target {self.target!r} is not one of {get_args(Target)}")
+        if self.prediction not in get_args(Prediction):
+            wrong.append(f"prediction {self.prediction!r} is not one of {get_args(Prediction)}")
+        if self.row_loss is None and self.target != "binary":
+            wrong.append("without a row loss it would be compared by DeLong's test, which needs 0/1 targets")
+        if self.key_checks and self.target != "numeric":
+            wrong.append("key checks apply to numeric targets only")
+        if wrong:
+            raise ValueError(f"metric {self.name!r}: " + "; ".join(wrong))
 
     def score_parts(self, y_true: np.ndarray, y_pred: np.ndarray, public: np.ndarray) -> Parts:
         """(all rows, rows where public, rows where not public); NaN where undefined on a part."""
@@ -357,23 +118,138 @@ class Metric:
         )
 
 
+PROBABILITY = (0.0, 1.0)
+NOT_NEGATIVE = (0.0, math.inf)
+
+
+def _negative(values: np.ndarray) -> np.ndarray:
+    return values < 0
+
+
+# Average precision, macro F1 and MCC are not means of per-row losses; as a documented
+# approximation the Ladder tests them on the squared error of the scores against the 0/1 labels
+# (average precision) and on the 0/1 error (macro F1, MCC), so a move also needs their own score
+# to be better (`Comparison.significant`).
 METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
-        Metric("roc_auc", "ROC AUC", True, "binary", "probability", roc_auc, split=roc_auc_split),
         Metric(
-            "log_loss", "log loss", False, "binary", "probability", log_loss, _mean_of_rows(log_loss_rows)
+            name="roc_auc",
+            title="ROC AUC",
+            greater_is_better=True,
+            target="binary",
+            prediction="probability",
+            compute=roc_auc,
+            split=roc_auc_split,
+            row_loss=None,
         ),
-        Metric("brier", "Brier score", False, "binary", "probability", brier, _mean_of_rows(squared_error)),
-        Metric("average_precision", "average precision", True, "binary", "probability", average_precision),
-        Metric("accuracy", "accuracy", True, "labels", "label", accuracy, _mean_of_rows(_hits)),
-        Metric("macro_f1", "macro F1", True, "labels", "label", macro_f1, _tallied(_macro_f1_of)),
-        Metric("mcc", "Matthews correlation", True, "labels", "label", mcc, _tallied(_mcc_of)),
-        Metric("rmse", "RMSE", False, "numeric", "number", rmse, _mean_of_rows(squared_error, math.sqrt)),
-        Metric("mae", "MAE", False, "numeric", "number", mae, _mean_of_rows(absolute_error)),
-        Metric("r2", "R²", True, "numeric", "number", r2, r2_split),
         Metric(
-            "rmsle", "RMSLE", False, "numeric", "number", rmsle, _mean_of_rows(squared_log_error, math.sqrt)
+            name="log_loss",
+            title="log loss",
+            greater_is_better=False,
+            target="binary",
+            prediction="probability",
+            compute=log_loss,
+            split=mean_of_rows(log_loss_rows),
+            row_loss=log_loss_rows,
+            prediction_range=PROBABILITY,
+        ),
+        Metric(
+            name="brier",
+            title="Brier score",
+            greater_is_better=False,
+            target="binary",
+            prediction="probability",
+            compute=brier,
+            split=mean_of_rows(squared_error),
+            row_loss=squared_error,
+            prediction_range=PROBABILITY,
+        ),
+        Metric(
+            name="average_precision",
+            title="average precision",
+            greater_is_better=True,
+            target="binary",
+            prediction="probability",
+            compute=average_precision,
+            row_loss=squared_error,
+        ),
+        Metric(
+            name="accuracy",
+            title="accuracy",
+            greater_is_better=True,
+            target="labels",
+            prediction="label",
+            compute=accuracy,
+            split=mean_of_rows(hits),
+            row_loss=misses,
+        ),
+        Metric(
+            name="macro_f1",
+            title="macro F1",
+            greater_is_better=True,
+            target="labels",
+            prediction="label",
+            compute=macro_f1,
+            split=tallied(macro_f1_of),
+            row_loss=misses,
+        ),
+        Metric(
+            name="mcc",
+            title="Matthews correlation",
+            greater_is_better=True,
+            target="labels",
+            prediction="label",
+            compute=mcc,
+            split=tallied(mcc_of),
+            row_loss=misses,
+        ),
+        Metric(
+            name="rmse",
+            title="RMSE",
+            greater_is_better=False,
+            target="numeric",
+            prediction="number",
+            compute=rmse,
+            split=mean_of_rows(squared_error, math.sqrt),
+            row_loss=squared_error,
+            error_power=2,
+        ),
+        Metric(
+            name="mae",
+            title="MAE",
+            greater_is_better=False,
+            target="numeric",
+            prediction="number",
+            compute=mae,
+            split=mean_of_rows(absolute_error),
+            row_loss=absolute_error,
+            error_power=1,
+        ),
+        Metric(
+            # The Ladder's loss: R² is 1 - MSE / a constant on fixed rows.
+            name="r2",
+            title="R²",
+            greater_is_better=True,
+            target="numeric",
+            prediction="number",
+            compute=r2,
+            split=r2_split,
+            row_loss=squared_error,
+            error_power=2,
+        ),
+        Metric(
+            # Its logarithms cannot overflow: no error power.
+            name="rmsle",
+            title="RMSLE",
+            greater_is_better=False,
+            target="numeric",
+            prediction="number",
+            compute=rmsle,
+            split=mean_of_rows(squared_log_error, math.sqrt),
+            row_loss=squared_log_error,
+            prediction_range=NOT_NEGATIVE,
+            key_checks=(TargetCheck(refuses=_negative, found="is negative", wanted="of 0 or more"),),
         ),
     )
 }

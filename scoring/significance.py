@@ -3,7 +3,7 @@
 For the Ladder leaderboard (Blum and Hardt, 2015): the public score moves only when the new
 submission beats the holder's on the same rows by a one-sided paired test at a level alpha.
 ROC AUC uses DeLong's test for correlated AUCs (Sun and Xu's fast form); every other metric
-uses a paired t-test on per-row losses (`loss_per_row`).
+uses a paired t-test on the per-row losses its declaration names (`loss_per_row`).
 
 A student's tests share one budget: the j-th test of a student's history runs at
 `ladder_level(alpha, j)`, levels that add up to alpha over any number of tests. By Bonferroni's
@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
-from .metrics import Metric, absolute_error, log_loss_rows, misses, squared_error, squared_log_error
+from .metrics import Metric
 
 # alpha * K / ((j + K - 1)(j + K)) telescopes to alpha: the first K tests spend half the budget
 # (each about alpha / K to alpha / 4K), the next 2K a quarter, and so on.
@@ -64,39 +64,18 @@ class Comparison:
         return bool(self.p_value < alpha and better)
 
 
-# Each metric's loss, lower is better, whose mean the metric is (or is monotone in, on fixed rows:
-# rmse and rmsle are roots of a mean, r2 is 1 - MSE / a constant). Average precision, macro F1
-# and MCC are not means of per-row losses; as a documented approximation they are tested on the
-# squared error of the scores against the 0/1 labels (average precision) and on the 0/1 error
-# (macro F1, MCC), so a move also needs their own score to be better (`Comparison.significant`).
-_LOSSES = {
-    "log_loss": log_loss_rows,
-    "brier": squared_error,
-    "average_precision": squared_error,
-    "accuracy": misses,
-    "macro_f1": misses,
-    "mcc": misses,
-    "rmse": squared_error,
-    "mae": absolute_error,
-    "r2": squared_error,
-    "rmsle": squared_log_error,
-}
-
-
 def loss_per_row(metric: Metric, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    """Each row's loss (float64, lower is better) for the paired t-test of `metric`;
-    ValueError for roc_auc (compared by DeLong's test) and for a metric with no loss here."""
-    try:
-        loss = _LOSSES[metric.name]
-    except KeyError:
-        raise ValueError(f"no per-row loss for the metric {metric.name!r}") from None
-    return np.asarray(loss(np.asarray(y_true), np.asarray(y_pred)), dtype=np.float64)
+    """Each row's loss (float64, lower is better) for the paired t-test of `metric`, as its
+    declaration says (`Metric.row_loss`); ValueError for roc_auc, compared by DeLong's test."""
+    if metric.row_loss is None:
+        raise ValueError(f"no per-row loss for the metric {metric.name!r}")
+    return np.asarray(metric.row_loss(np.asarray(y_true), np.asarray(y_pred)), dtype=np.float64)
 
 
 class DeLong(NamedTuple):
     """DeLong's estimates for two scorings of the same rows (index 0 the new one, 1 the old)."""
 
-    aucs: np.ndarray  # (2,) ROC AUCs, exactly as `scoring.metrics.roc_auc` computes them
+    aucs: np.ndarray  # (2,) ROC AUCs, exactly as `scoring.formulas.roc_auc` computes them
     covariance: np.ndarray  # (2, 2) S = S10 / m + S01 / n
     variance: float  # of auc_new - auc_old: S[0, 0] + S[1, 1] - 2 S[0, 1], never negative
 
@@ -164,11 +143,11 @@ def _one_sided(mean_gain: float, standard_error: float, tail) -> tuple[float, fl
 
 def compare(metric: Metric, y_true: np.ndarray, new_pred: np.ndarray, old_pred: np.ndarray) -> Comparison:
     """Test one-sidedly whether `new_pred` beats `old_pred` on these rows under `metric`:
-    DeLong's test for roc_auc, else a paired t-test on `loss_per_row` (as scipy's
+    DeLong's test for roc_auc (no `row_loss`), else a paired t-test on `loss_per_row` (as scipy's
     `ttest_rel(loss_new, loss_old, alternative="less")`, with the statistic's sign flipped)."""
     y_true = np.asarray(y_true)
     new_pred, old_pred = np.asarray(new_pred), np.asarray(old_pred)
-    if metric.name == "roc_auc":
+    if metric.row_loss is None:
         return _compare_auc(metric, y_true, new_pred, old_pred)
     gain = loss_per_row(metric, y_true, old_pred) - loss_per_row(metric, y_true, new_pred)
     new_score, old_score = metric.compute(y_true, new_pred), metric.compute(y_true, old_pred)

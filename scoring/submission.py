@@ -28,13 +28,6 @@ NAMED_EXTRA_COLUMNS = 10
 _PIECE = 1 << 20
 
 
-# What a metric can read: log loss and the Brier score take probabilities, RMSLE no negative values.
-PREDICTION_RANGES = {"log_loss": (0.0, 1.0), "brier": (0.0, 1.0), "rmsle": (0.0, np.inf)}
-# Metrics whose per-row error grows with a prediction's size, as |error| ** power: finite numbers can
-# still add up past the largest float. RMSLE's logarithms cannot; the other metrics are bounded.
-ERROR_POWERS = {"rmse": 2, "r2": 2, "mae": 1}
-
-
 def parse_submission(data: bytes, key: AnswerKey) -> Submission:
     """Validate `data` against `key`, or raise `SubmissionError` listing what is wrong."""
     start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
@@ -74,9 +67,10 @@ def _numeric_rows(data: bytes, rows_start: int, rows_end: int, key: AnswerKey) -
 
 
 def _check_range(submission: Submission, key: AnswerKey) -> None:
-    if key.metric.name not in PREDICTION_RANGES:
+    """Refuse predictions outside the metric's declared range (`Metric.prediction_range`)."""
+    if key.metric.prediction_range is None:
         return
-    low, high = PREDICTION_RANGES[key.metric.name]
+    low, high = key.metric.prediction_range
     predictions = submission.predictions
     if predictions.min() >= low and predictions.max() <= high:  # two reductions, no temporaries
         return
@@ -98,8 +92,9 @@ def _check_magnitude(submission: Submission, key: AnswerKey) -> None:
     Each row is charged the largest error any of the key's targets could give it (|prediction| plus
     the largest |target|), so whether a file is refused never depends on the label a row hides, nor
     on the part it is in. (R² divides a part's errors by its targets' spread, a figure of hidden
-    labels: a quotient past the largest float is scored as the worst value, never refused.)"""
-    power = ERROR_POWERS.get(key.metric.name)
+    labels: a quotient past the largest float is scored as the worst value, never refused.)
+    Which metrics can overflow, and how fast, is declared with them (`Metric.error_power`)."""
+    power = key.metric.error_power
     if power is None:
         return
     worst = np.abs(submission.predictions)

@@ -11,7 +11,9 @@ from sklearn import metrics as skm
 from sklearn.metrics import roc_auc_score
 
 from scoring import roc_auc
-from scoring.metrics import METRICS, KeyParts, Metric, metric_named, roc_auc_split
+from scoring.formulas import roc_auc_split
+from scoring.key_parts import KeyParts
+from scoring.metrics import METRICS, Metric, metric_named
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 # Few distinct values make many ties, the case where rank-based AUCs go wrong.
@@ -105,7 +107,6 @@ SKLEARN_SCORER = {
     "rmsle": "neg_root_mean_squared_log_error",
 }
 RANKING = {"roc_auc", "average_precision"}  # undefined unless both classes are present
-UNBOUNDED = {"rmse", "mae", "r2", "rmsle"}  # compared to a relative tolerance
 
 
 def _sklearn_r2(t, p):
@@ -131,7 +132,7 @@ def sklearn_score(name, y_true, y_pred):
 def assert_matches_sklearn(name, ours, expected):
     if math.isnan(expected):
         assert math.isnan(ours), (name, ours)
-    elif name in UNBOUNDED:
+    elif METRICS[name].target == "numeric":  # unbounded: compared to a relative tolerance
         assert math.isclose(ours, expected, rel_tol=1e-9, abs_tol=1e-9), (name, ours, expected)
     else:
         assert abs(ours - expected) <= 1e-9, (name, ours, expected)
@@ -200,75 +201,15 @@ CASES = {
 }
 
 
-def check_compute(name, case):
-    y_true, y_pred = case
+@pytest.mark.parametrize("name", list(METRICS))
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_every_metric_equals_sklearn(name, data):
+    """Ties and one-class parts (ROC AUC and average precision NaN there), probabilities at
+    log loss's clip bounds, codes only in the predictions (macro F1), a single class (MCC 0.0),
+    a constant target or a single row (R²): `CASES` draws them all."""
+    y_true, y_pred = data.draw(CASES[name])
     assert_matches_sklearn(name, METRICS[name].compute(y_true, y_pred), sklearn_score(name, y_true, y_pred))
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["roc_auc"])
-def test_menu_roc_auc_equals_sklearn_and_is_nan_with_one_class(case):
-    check_compute("roc_auc", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["log_loss"])
-def test_log_loss_clips_probabilities_as_sklearn_does(case):
-    check_compute("log_loss", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["brier"])
-def test_brier_equals_sklearn(case):
-    check_compute("brier", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["average_precision"])
-def test_average_precision_steps_at_each_distinct_score_as_sklearn_does(case):
-    check_compute("average_precision", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["accuracy"])
-def test_accuracy_equals_sklearn(case):
-    check_compute("accuracy", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["macro_f1"])
-def test_macro_f1_averages_the_classes_in_truth_or_predictions_as_sklearn_does(case):
-    check_compute("macro_f1", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["mcc"])
-def test_mcc_equals_sklearn_including_zero_for_a_single_class(case):
-    check_compute("mcc", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["rmse"])
-def test_rmse_equals_sklearn(case):
-    check_compute("rmse", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["mae"])
-def test_mae_equals_sklearn(case):
-    check_compute("mae", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["r2"])
-def test_r2_equals_sklearn_including_a_constant_target_and_a_single_row(case):
-    check_compute("r2", case)
-
-
-@settings(max_examples=100, deadline=None)
-@given(CASES["rmsle"])
-def test_rmsle_equals_sklearn(case):
-    check_compute("rmsle", case)
 
 
 EDGE_CASES = [
@@ -369,9 +310,28 @@ def test_direction_agrees_with_sklearn_and_ranks_a_perfect_prediction_first(name
     assert sign * sklearn_score(name, y_true, perfect) > sign * sklearn_score(name, y_true, poor)
 
 
-def test_the_menu_is_in_order_and_covered_by_these_tests():
-    assert list(METRICS) == list(SKLEARN) == list(CASES)
+@pytest.mark.parametrize("name", list(METRICS))
+def test_every_declared_metric_has_a_reference_here(name):
+    tables = {"SKLEARN": SKLEARN, "SKLEARN_SCORER": SKLEARN_SCORER, "CASES": CASES}
+    missing = [table for table, entries in tables.items() if name not in entries]
+    assert not missing, f"{name} is declared in scoring/metrics.py but has no entry in {missing}"
+
+
+def test_the_references_are_of_declared_metrics_in_the_menus_order():
+    assert list(METRICS) == list(SKLEARN) == list(SKLEARN_SCORER) == list(CASES)
     assert all(key == metric.name and isinstance(metric, Metric) for key, metric in METRICS.items())
+
+
+def test_a_declaration_the_readers_could_not_follow_is_refused():
+    mae = METRICS["mae"]
+    with pytest.raises(ValueError, match="metric 'x': target 'number' is not one of"):
+        Metric(name="x", title="x", greater_is_better=False, target="number", prediction="number",
+               compute=mae.compute, row_loss=mae.row_loss)  # fmt: skip
+    with pytest.raises(ValueError, match="DeLong's test, which needs 0/1 targets"):
+        Metric(name="x", title="x", greater_is_better=False, target="numeric", prediction="number",
+               compute=mae.compute, row_loss=None)  # fmt: skip
+    with pytest.raises(TypeError):  # keyword fields only
+        Metric("x", "x", False, "numeric", "number", mae.compute, row_loss=mae.row_loss)
 
 
 def test_metric_named_returns_the_menu_entry_or_lists_the_choices():
@@ -380,7 +340,7 @@ def test_metric_named_returns_the_menu_entry_or_lists_the_choices():
         metric_named("auc")
 
 
-@pytest.mark.parametrize("name", ["r2", "rmse", "mae"])
+@pytest.mark.parametrize("name", [name for name, metric in METRICS.items() if metric.error_power])
 def test_a_part_keeps_its_score_when_a_row_of_the_other_part_overflows(name):
     y_true = np.arange(20.0)
     y_pred = y_true + 0.5

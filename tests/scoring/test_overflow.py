@@ -5,10 +5,13 @@ import numpy as np
 import pytest
 
 from scoring import AnswerKey, SubmissionError, score_submission
+from scoring.metrics import METRICS
 from scoring.score import _finite_or_none
 from tests.conftest import submission_csv
 
 ROWS = 40
+# The metrics declared to overflow: their error grows as |error| ** power.
+OVERFLOWING = [name for name, metric in METRICS.items() if metric.error_power is not None]
 
 
 def numeric_key(metric: str, targets) -> AnswerKey:
@@ -22,16 +25,21 @@ def refusal(data: bytes, key: AnswerKey) -> SubmissionError:
     return caught.value
 
 
-@pytest.mark.parametrize("metric", ["rmse", "r2", "mae"])
+def test_the_overflowing_metrics_are_the_squared_and_absolute_errors():
+    assert {name: METRICS[name].error_power for name in OVERFLOWING} == {"rmse": 2, "mae": 1, "r2": 2}
+
+
+@pytest.mark.parametrize("metric", OVERFLOWING)
 def test_one_huge_prediction_is_refused_with_its_line_and_column(metric):
     key = numeric_key(metric, np.linspace(0, 300, ROWS))
     predictions = np.full(ROWS, 150.0)
-    predictions[6] = 1e200 if metric != "mae" else 1.7e308
+    squared = METRICS[metric].error_power == 2
+    predictions[6] = 1e200 if squared else 1.7e308
     predictions[7] = -1.7e308  # MAE: two errors of 1.7e308 add up past the largest float
     error = refusal(submission_csv(range(1, ROWS + 1), predictions, "Id,y"), key)
     problem = error.problems[0]
     assert problem.column == "y" and "too large" in problem.message
-    assert problem.line == (8 if metric != "mae" else 9), error.problems  # the header is line 1
+    assert problem.line == (8 if squared else 9), error.problems  # the header is line 1
     assert len(error.problems) == 1
 
 
