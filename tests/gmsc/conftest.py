@@ -49,6 +49,26 @@ def _split_and_predict(folder: Path, *split_args: str | Path) -> dict[str, Path]
 
 
 @pytest.fixture(scope="session")
+def class_split(real_train_path, tmp_path_factory) -> dict[str, Path]:
+    """The README's path on Kaggle's file, run once a session (the baseline trains for a minute):
+    `split.py FILE --seed 7 --out FOLDER`, then `predict.py` on its training and feature files."""
+    folder = tmp_path_factory.mktemp("class-split")
+    split = _run("split.py", real_train_path, "--seed", "7", "--out", folder)
+    assert split.returncode == 0, split.stderr
+    paths = {
+        "folder": folder,
+        "answer_key": folder / "answer-key.csv",
+        "train": folder / "train.csv",
+        "features": folder / "test-features.csv",
+        "predictions": folder / "predictions.csv",
+    }
+    predict = _run("predict.py", "--train", paths["train"], "--features", paths["features"],
+                   "--out", paths["predictions"])  # fmt: skip
+    assert predict.returncode == 0, predict.stderr
+    return paths
+
+
+@pytest.fixture(scope="session")
 def run_cli():
     """Run one of the project's top-level scripts as a user would: run_cli("split.py", *args)."""
     return _run
