@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from flask import g, request_finished
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from tests.conftest import PASSWORD, login
 from tests.web.helpers import form_token, signed_in_csrf
@@ -144,6 +146,35 @@ WEB_SETTINGS = settings(
 )
 
 
+@pytest.fixture
+def past_the_guard(app) -> list[bool]:
+    """For each request the app answered, newest last: whether it got past the pages' guard (signed
+    in by cookie, its CSRF token checked), which sets `g.web_user`. An answer under 500 alone would
+    pass for a request refused before any view ran."""
+    passed: list[bool] = []
+
+    def record(_app, response, **_):
+        passed.append("web_user" in g)
+
+    request_finished.connect(record, app)
+    yield passed
+    request_finished.disconnect(record, app)
+
+
+def holds_nul(*texts) -> bool:
+    """Whether any text holds a NUL: every request with one is refused before its view (400)."""
+    return any("\x00" in text for text in texts)
+
+
+def routed(client, path: str, method: str) -> bool:
+    """Whether `path` names a route (an Id past the store's largest does not: 404 before any view)."""
+    try:
+        client.application.url_map.bind("localhost").match(path, method)
+    except NotFound:
+        return False
+    return True
+
+
 @pytest.fixture(params=["teacher-a", "student-a", "operator"])
 def web_client(request, app, two_classes):
     """A client signed in to the pages by cookie, and the CSRF token its forms carry."""
@@ -156,9 +187,15 @@ def web_client(request, app, two_classes):
     path=st.sampled_from(WEB_PAGES) | st.integers(min_value=0, max_value=2**64).map("/web/jobs/{}".format),
     query=st.dictionaries(st.sampled_from(WEB_PARAMETERS), ANY_TEXT, max_size=3),
 )
-def test_no_web_page_answers_a_server_error(web_client, path, query):
+def test_no_web_page_answers_a_server_error(web_client, past_the_guard, path, query):
     client, _ = web_client
-    assert client.get(path, query_string=query).status_code < 500
+    response = client.get(path, query_string=query)
+    assert response.status_code < 500
+    refused_first = holds_nul(*query, *query.values())
+    guarded = path != "/web/signin" and routed(client, path, "GET")  # the sign-in page has no guard
+    assert past_the_guard[-1] is (guarded and not refused_first)
+    if refused_first:
+        assert response.status_code == 400
 
 
 @WEB_SETTINGS
@@ -174,14 +211,19 @@ def test_no_web_page_answers_a_server_error(web_client, path, query):
     ),
     challenge_id=st.integers(min_value=0, max_value=2**64),
 )
-def test_no_web_form_answers_a_server_error(web_client, form, challenge_id):
+def test_no_web_form_answers_a_server_error(web_client, past_the_guard, form, challenge_id):
     client, csrf_token = web_client
+    texts = [text for value in form.values() for text in (value if isinstance(value, list) else [value])]
+    refused_first = holds_nul(*texts)
     for url in (
         "/web/final-submissions",
         f"/web/teacher/challenges/{challenge_id}",
         "/web/teacher/challenges/1",
     ):
-        assert client.post(url, data={**form, "csrf_token": csrf_token}).status_code < 500
+        response = client.post(url, data={**form, "csrf_token": csrf_token})
+        assert response.status_code < 500
+        # The form's CSRF token is good: each request gets past the guard, unless a NUL had it refused.
+        assert past_the_guard[-1] is (routed(client, url, "POST") and not refused_first)
 
 
 @WEB_SETTINGS
@@ -189,7 +231,12 @@ def test_no_web_form_answers_a_server_error(web_client, form, challenge_id):
 def test_no_refused_sign_in_answers_a_server_error(app, two_classes, form):
     client = app.test_client()
     token = form_token(client.get("/web/signin").get_data(as_text=True))
-    assert client.post("/web/signin", data={**form, "csrf_token": token}).status_code < 500
+    response = client.post("/web/signin", data={**form, "csrf_token": token})
+    # With the form's own token, the view checks the user: no such user or password (401), unless a
+    # NUL had the request refused before the view (400). A refused token would be a 400 too.
+    assert response.status_code == (400 if holds_nul(*form, *form.values()) else 401)
+    if response.status_code == 400:
+        assert "expired" not in response.get_data(as_text=True)
 
 
 @settings(WEB_SETTINGS, max_examples=30)

@@ -72,7 +72,7 @@ def test_private_scores_stay_hidden_from_students_until_the_reveal(client, class
     assert revealed["private_revealed"] is True
     rows = {row["student"]: row for row in revealed["private"]}
     assert (rows["ann"]["rank"], rows["ann"]["public_rank"], rows["ann"]["rank_change"]) == (1, 2, 1)
-    assert rows["ann"]["gap"] == pytest.approx(0.70 - 0.80)
+    assert rows["ann"]["gap"] == -0.1  # 0.70 - 0.80 rounded to the shown 5 decimals, not -0.09999999999999998
     assert (rows["bob"]["rank"], rows["bob"]["rank_change"]) == (2, -1)
     assert rows["ann"]["you"] and not rows["bob"]["you"]
     assert client.get(f"/jobs/{job}", headers=login(client, "ann")).get_json()["private_score"] == 0.70
@@ -186,7 +186,8 @@ def test_finals_stay_fixed_after_scores_were_revealed_then_hidden(client, class_
     assert response.status_code == 409
     reveal(client, class_a, private_revealed=True)
     assert board(client, "ann")["private"][0]["score"] == 0.60  # still the default final, job best_public
-    assert best_public
+    selection = client.get("/final-submissions", headers=ann).get_json()
+    assert (selection["job_ids"], selection["chosen_by"]) == ([best_public], "default")
 
 
 def test_scores_revealed_by_a_past_deadline_cannot_be_hidden_without_moving_it(client, class_a):

@@ -2,8 +2,12 @@
 
 import io
 
+import pytest
+
 from service import create_app
+from service.grading import lifecycle
 from tests.conftest import PASSWORD, login
+from tests.web.helpers import signed_in_csrf
 
 
 def limited_app(answer_key_path, tmp_path, **settings):
@@ -104,3 +108,30 @@ def test_signed_in_routes_keep_working_while_redis_is_unreachable(answer_key_pat
     assert accepted.status_code == 202 and accepted.get_json()["status"] == "queued"  # kept in the store
     assert client.post("/logout", headers=headers).status_code == 204
     assert client.get("/me", headers=headers).status_code == 401  # the revocation held without Redis
+
+
+@pytest.mark.parametrize("path", ["api", "web page"])
+def test_a_student_has_at_most_two_submissions_in_flight_on_each_upload_path(
+    make_app, redis_url, make_user, good_submission, path
+):
+    """Queued in Redis with no worker, two uploads wait; the third is refused until one finishes,
+    whether sent by the API with a bearer token or by the upload page with its cookie and CSRF token."""
+    app = make_app(redis_url=redis_url, max_submissions_in_flight=2)
+    make_user("ann")
+    client = app.test_client()
+    headers = login(client, "ann") if path == "api" else {"X-CSRF-TOKEN": signed_in_csrf(client, "ann")}
+
+    def upload(n: int):
+        data = {"file": (io.BytesIO(good_submission + b"\n" * n), "p.csv")}  # distinct files, all valid
+        return client.post("/jobs", headers=headers, data=data)
+
+    accepted = [upload(n) for n in range(2)]
+    assert [a.status_code for a in accepted] == [202, 202]
+    refused = upload(2)
+    assert refused.status_code == 429 and "2 submissions being graded" in refused.get_json()["detail"]
+    assert refused.headers["Retry-After"] == "5" and refused.headers["X-Quota-Remaining"] == str(
+        app.config["SETTINGS"].daily_submission_quota - 2
+    )  # a refused upload spends no slot
+    with app.app_context():
+        assert lifecycle.finish(accepted[0].get_json()["id"], 0.8, 0.7)
+    assert upload(2).status_code == 202

@@ -69,3 +69,33 @@ def test_every_shape_of_whole_number_key_finds_each_id_and_only_those(ids):
     assert key.rows_of(probes).tolist() == [row_of.get(int(i), -1) for i in probes]
     within = np.random.default_rng(1).permutation(ids)  # every Id in the table: the gather alone
     assert key.rows_of(within).tolist() == [row_of[int(i)] for i in within]
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        np.arange(1, 301),
+        np.arange(5_000, 5_300),
+        np.random.default_rng(0).permutation(300) + 1,
+        np.arange(1, 601, 2),
+    ],
+    ids=["consecutive", "consecutive far", "shuffled", "gaps"],
+)
+def test_an_id_one_past_the_largest_is_not_in_the_key(ids):
+    """Probes within the table but for the last one: the lookup that needs no masks must see it too."""
+    key = AnswerKey.from_arrays(ids, np.arange(len(ids)) % 2)
+    largest, smallest = int(ids.max()), int(ids.min())
+    row_of = {int(i): row for row, i in enumerate(ids)}
+    assert key.rows_of(np.array([smallest, largest + 1])).tolist() == [row_of[smallest], -1]
+    assert key.rows_of(np.array([largest + 1, largest])).tolist() == [-1, row_of[largest]]
+    # And with an Id below the table as well (the masked lookup).
+    assert key.rows_of(np.array([largest + 1, smallest - 1, largest])).tolist() == [-1, -1, row_of[largest]]
+
+
+def test_text_ids_shuffled_with_some_left_in_place_find_their_rows():
+    key = AnswerKey.from_arrays(np.array(["a", "b", "c", "d", "e"], dtype=object), [0, 1, 0, 1, 1])
+    # "a" and "e" are where the key has them; the rest are not.
+    assert key.rows_of(np.array(["a", "c", "d", "b", "e"], dtype=object)).tolist() == [0, 2, 3, 1, 4]
+    assert key.rows_of(np.array(["b", "a", "c", "d", "e"], dtype=object)).tolist() == [1, 0, 2, 3, 4]
+    assert key.rows_of(np.array(["a", "b", "c", "d", "x"], dtype=object)).tolist() == [0, 1, 2, 3, -1]
+    assert key.rows_of(np.array(["a", "b", "c", "d", "e"], dtype=object)).tolist() == [0, 1, 2, 3, 4]

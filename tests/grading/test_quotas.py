@@ -1,0 +1,62 @@
+"""Daily quotas through the quota functions: a day's limit, its grants, and the slots spent."""
+
+from datetime import timedelta
+
+import pytest
+
+from service.extensions import db
+from service.grading import quotas
+from service.store.models import User
+from tests.grading.sending import DAY, ann_and_challenge, at_noon, sent, used_today
+
+
+def test_a_grant_counts_on_its_own_day_only(ann, make_user):
+    teacher_id = make_user("teacher-a", "teacher")
+    with ann.app_context():
+        student, challenge = ann_and_challenge()
+        challenge.daily_quota = 5
+        db.session.commit()
+        teacher = db.session.get(User, teacher_id)
+        for offset, extra in ((-1, 2), (0, 1), (1, 4)):
+            at_noon(ann, DAY + timedelta(days=offset))
+            quotas.grant_extra(teacher, student, challenge, extra, "a day of its own")
+        limits = [quotas.daily_limit(student, challenge, DAY + timedelta(days=d)) for d in (-1, 0, 1, 2)]
+        assert limits == [7, 6, 9, 5]
+        at_noon(ann, DAY)
+        assert quotas.quota_status(student, challenge)["limit"] == 6
+
+
+def test_the_challenges_quota_then_the_classs_then_the_default(ann):
+    with ann.app_context():
+        student, challenge = ann_and_challenge()
+        default = ann.config["SETTINGS"].daily_submission_quota
+        assert quotas.daily_limit(student, challenge, DAY) == default
+        student.tenant.daily_quota = default + 3
+        assert quotas.daily_limit(student, challenge, DAY) == default + 3
+        challenge.daily_quota = 1
+        assert quotas.daily_limit(student, challenge, DAY) == 1
+
+
+def test_a_day_has_exactly_its_limit_and_the_next_day_starts_again(ann):
+    with ann.app_context():
+        _, challenge = ann_and_challenge()
+        challenge.daily_quota = 2
+        db.session.commit()
+    sent(ann, 1, "first file"), sent(ann, 2, "second file")
+    with pytest.raises(quotas.QuotaExceeded) as refused:
+        sent(ann, 3, "third file")
+    assert refused.value.headers["X-Quota-Remaining"] == "0"
+    assert refused.value.headers["Retry-After"] == str(12 * 3600)  # noon to midnight, UTC
+    assert used_today(ann) == 2
+    at_noon(ann, DAY + timedelta(days=1))
+    assert used_today(ann) == 0
+    sent(ann, 4, "third file")
+    assert used_today(ann) == 1
+
+
+@pytest.mark.parametrize("extra", [0, 101])
+def test_a_grant_is_between_one_and_a_hundred(ann, extra):
+    with ann.app_context():
+        student, challenge = ann_and_challenge()
+        with pytest.raises(quotas.InvalidInput):
+            quotas.grant_extra(student, student, challenge, extra, None)
