@@ -15,8 +15,13 @@ DAY = START.date()  # the day add_scored's submissions are sent
 
 
 def at_noon(app, day: date) -> None:
-    """Set the app's clock (quotas' `now`) to noon of `day`, UTC."""
+    """Set the app's clock (the time its requests hand the quotas) to noon of `day`, UTC."""
     app.extensions["clock"] = lambda: datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+def clock_and_default(app) -> tuple[datetime, int]:
+    """What a request hands the quota functions: its time and the service's default quota."""
+    return app.extensions["clock"](), app.config["SETTINGS"].daily_submission_quota
 
 
 def ann_and_challenge() -> tuple[User, Challenge]:
@@ -30,11 +35,11 @@ def sent(app, minute: int = 0, file: str = "a file") -> int:
     with app.app_context():
         submission = db.session.get(Submission, job)
         submission.sha256 = file
-        submission.quota_day = quotas.reserve_slot(*ann_and_challenge())
+        submission.quota_day = quotas.reserve_slot(*ann_and_challenge(), *clock_and_default(app))
         db.session.commit()
     return job
 
 
 def used_today(app) -> int:
     with app.app_context():
-        return quotas.quota_status(*ann_and_challenge())["used"]
+        return quotas.quota_status(*ann_and_challenge(), *clock_and_default(app))["used"]
