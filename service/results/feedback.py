@@ -5,11 +5,8 @@ reveal. Staff always see exact scores and the Ladder's figures."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import numpy as np
 
-from scoring import metric_named
 from service.store.models import Challenge, Role, Submission, User
 
 EXACT, LADDER = "exact", "ladder"  # leaderboard modes
@@ -35,14 +32,6 @@ def shown(challenge: Challenge, viewer: User, value: float | None) -> float | No
 def at_precision(challenge: Challenge, value: float) -> float:
     """A score as students read it: rounded to the challenge's decimals."""
     return round(value, challenge.score_precision)
-
-
-def score_order(challenge: Challenge, score: float, sent_at: datetime, job_id: int) -> tuple:
-    """Sort key of scores, best first: the score as students read it (`at_precision`), then the
-    earlier submission. Which job holds a student's score and the order of two students show, so
-    nothing beyond the shown decimals may decide them. The rule of standings and both leaderboards."""
-    sign = -1 if metric_named(challenge.metric).greater_is_better else 1
-    return sign * at_precision(challenge, score), sent_at, job_id
 
 
 def public_score_for(submission: Submission, viewer: User) -> float | None:
