@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import and_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
 from service.results.feedback import LADDER
 from service.results.ranking import best_by_rule
 from service.store.models import Challenge, Standing, Submission, SubmissionStatus
+from service.store.upserts import insert_ignoring_conflicts
 
 
 def record_finished(submission_id: int) -> None:
@@ -29,8 +28,7 @@ def record_finished(submission_id: int) -> None:
     if finished.late:
         return
     key = {"user_id": finished.user_id, "challenge_id": finished.challenge_id}
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(Standing).values(**key, entries=0).on_conflict_do_nothing())
+    insert_ignoring_conflicts(Standing, **key, entries=0)
     owner = and_(Standing.user_id == finished.user_id, Standing.challenge_id == finished.challenge_id)
     db.session.execute(update(Standing).where(owner).values(entries=Standing.entries + 1))
     if finished.public_score is None:
