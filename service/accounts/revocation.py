@@ -21,11 +21,10 @@ from datetime import UTC, datetime
 from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
 from service.store.models import RevokedToken, utcnow
+from service.store.upserts import insert_ignoring_conflicts, store_insert
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +59,11 @@ def _keep(name: str, expires_at: int, merge: bool) -> bool:
     """A row of the store for `name` until `expires_at`; False when there was one (not `merge`)."""
     expiry = datetime.fromtimestamp(expires_at, UTC).replace(tzinfo=None)
     db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    row = insert(RevokedToken).values(jti=name, expires_at=expiry)
-    if merge:
-        row = row.on_conflict_do_update(index_elements=[RevokedToken.jti], set_={"expires_at": expiry})
-    else:  # the unique row decides: of two at once, the second inserts nothing
-        row = row.on_conflict_do_nothing(index_elements=[RevokedToken.jti])
-    return bool(db.session.execute(row).rowcount)
+    if not merge:  # the unique row decides: of two at once, the second inserts nothing
+        return insert_ignoring_conflicts(RevokedToken, jti=name, expires_at=expiry)
+    row = store_insert(RevokedToken).values(jti=name, expires_at=expiry)
+    db.session.execute(row.on_conflict_do_update(index_elements=[RevokedToken.jti], set_={"expires_at": expiry}))
+    return True
 
 
 def is_revoked(token: dict) -> bool:

@@ -11,13 +11,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.errors import InvalidInput, NotFound, QuotaExceeded
 from service.extensions import db
 from service.store.models import Challenge, QuotaGrant, QuotaUsage, Submission, Tenant, User
 from service.store.tenancy import of_tenant
+from service.store.upserts import insert_ignoring_conflicts
 
 
 def day_of(now: datetime) -> date:
@@ -66,8 +65,7 @@ def reserve_slot(user: User, challenge: Challenge, now: datetime, default_quota:
     day = day_of(now)
     limit = daily_limit(user, challenge, day, default_quota)
     key = {"user_id": user.id, "challenge_id": challenge.id, "day": day}
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(QuotaUsage).values(**key, used=0).on_conflict_do_nothing())
+    insert_ignoring_conflicts(QuotaUsage, **key, used=0)
     reserved = db.session.execute(
         update(QuotaUsage)
         .where(*(getattr(QuotaUsage, k) == v for k, v in key.items()), QuotaUsage.used < limit)

@@ -4,7 +4,13 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from scoring import METRICS, metric_named
-from service.challenges.authoring import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, classes_of, part_rows
+from service.challenges.authoring import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_PRECISION,
+    MAX_TITLE_CHARS,
+    classes_of,
+    part_rows,
+)
 from service.http.schemas import Text, Upload, UtcDateTime
 
 METRIC_NAMES = list(METRICS)
@@ -30,7 +36,7 @@ class ChallengeCreateSchema(Schema):
     deadline = UtcDateTime(load_default=None, metadata={"description": "no zone: UTC"})
     daily_quota = fields.Integer(load_default=None, validate=validate.Range(0, 10_000))
     files = fields.List(Upload(), load_default=list, metadata={"description": "files for students"})
-    score_precision = fields.Integer(load_default=5, validate=validate.Range(0, 10),
+    score_precision = fields.Integer(load_default=5, validate=validate.Range(0, MAX_PRECISION),
                                      metadata={"description": "decimals of the scores students see"})  # fmt: skip
     leaderboard_mode = Text(load_default="exact", validate=validate.OneOf(["exact", "ladder"]),
                             metadata={"description": "ladder: the public score moves only for a significant gain"})  # fmt: skip
@@ -53,7 +59,7 @@ class ChallengeEditSchema(Schema):
         metadata={"description": "reveal private scores now, or hide them again"}
     )
     remove_files = fields.List(Text(), metadata={"description": "names of files to remove"})
-    score_precision = fields.Integer(validate=validate.Range(0, 10),
+    score_precision = fields.Integer(validate=validate.Range(0, MAX_PRECISION),
                                      metadata={"description": "decimals of the scores students see"})  # fmt: skip
     leaderboard_mode = Text(validate=validate.OneOf(["exact", "ladder"]))
     ladder_alpha = fields.Float(validate=validate.Range(0, 0.5, min_inclusive=False, max_inclusive=False))

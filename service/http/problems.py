@@ -35,7 +35,7 @@ class ProblemApi(Api):
         messages = data.get("messages")
         if messages:  # a request that failed its schema: say which field and why
             extra["errors"] = messages
-            detail = "; ".join(_flatten(messages)) or detail
+            detail = "; ".join(flatten_messages(messages)) or detail
         response = problem(error.code or 500, error.name, detail, **extra)
         for name, value in error.get_headers():
             if name in _KEPT_HEADERS:
@@ -48,13 +48,13 @@ class ProblemApi(Api):
 api = ProblemApi()  # the one API of every app: create_app binds it, the routes register on it
 
 
-def _flatten(messages: Any, path: str = "") -> list[str]:
+def flatten_messages(messages: Any, path: str = "") -> list[str]:
     if isinstance(messages, dict):
         found: list[str] = []
         for key, value in messages.items():
             # webargs nests errors under their location ("files", "json"): not a field name.
             inner = path if key in ("files", "form", "json", "json_or_form", "query", "headers") else key
-            found += _flatten(value, f"{path}.{inner}" if path and inner != path else inner)
+            found += flatten_messages(value, f"{path}.{inner}" if path and inner != path else inner)
         return found
     if isinstance(messages, list):
         return [f"{path}: {m}" if path else str(m) for m in messages if not isinstance(m, (dict, list))]

@@ -2,14 +2,12 @@
 
 from datetime import UTC
 
-from flask_jwt_extended import current_user
 from flask_smorest import fields as smorest_fields
 from marshmallow import Schema, fields, validate
 from werkzeug.datastructures import FileStorage
 
 from service.accounts.passwords import MAX_PASSWORD_LENGTH
 from service.accounts.users import MAX_EMAIL_LENGTH, MAX_TENANT_NAME_LENGTH
-from service.results.feedback import ladder_note, private_score_for, public_score_for
 from service.store.models import SubmissionStatus
 
 
@@ -184,37 +182,33 @@ class IdempotencyHeaderSchema(Schema):
 
 
 class JobSchema(Schema):
-    id = fields.Integer()
-    status = fields.Function(lambda s: s.status.value, metadata={"enum": [s.value for s in SubmissionStatus]})
-    progress = fields.Float()
-    challenge = fields.Function(lambda s: s.challenge.slug)
-    filename = fields.String()
-    public_score = fields.Method(
-        "_public_score", allow_none=True,
+    """A job as its viewer may see it (`feedback.Seen`): what they may see is decided before this."""
+
+    id = fields.Integer(attribute="job.id")
+    status = fields.Function(
+        lambda seen: seen.job.status.value, metadata={"enum": [s.value for s in SubmissionStatus]}
+    )
+    progress = fields.Float(attribute="job.progress")
+    challenge = fields.Function(lambda seen: seen.challenge.slug)
+    filename = fields.String(attribute="job.filename")
+    public_score = fields.Float(
+        allow_none=True,
         metadata={"description": "to the challenge's precision for students; in Ladder mode only if it moved their score"},
     )  # fmt: skip
-    private_score = fields.Method("_private_score", allow_none=True)
+    private_score = fields.Float(allow_none=True)
     late = fields.Boolean(
-        metadata={"description": "sent after the deadline or the reveal: scored, never ranked"}
+        attribute="job.late",
+        metadata={"description": "sent after the deadline or the reveal: scored, never ranked"},
     )
-    leaderboard = fields.Method(
-        "_ladder", allow_none=True,
+    leaderboard = fields.Dict(
+        allow_none=True,
         metadata={"description": "Ladder mode: whether it moved your public leaderboard score (staff also see the test: p_value, statistic, compared_with)"},
     )  # fmt: skip
-    problems = fields.List(fields.Nested(ProblemDetailSchema), allow_none=True)
-    error = fields.String(allow_none=True)
-    created_at = UtcDateTime()
-    started_at = UtcDateTime(allow_none=True)
-    finished_at = UtcDateTime(allow_none=True)
-
-    def _public_score(self, submission):
-        return public_score_for(submission, current_user)
-
-    def _private_score(self, submission):
-        return private_score_for(submission, current_user)
-
-    def _ladder(self, submission):
-        return ladder_note(submission, current_user)
+    problems = fields.List(fields.Nested(ProblemDetailSchema), attribute="job.problems", allow_none=True)
+    error = fields.String(attribute="job.error", allow_none=True)
+    created_at = UtcDateTime(attribute="job.created_at")
+    started_at = UtcDateTime(attribute="job.started_at", allow_none=True)
+    finished_at = UtcDateTime(attribute="job.finished_at", allow_none=True)
 
 
 class ScoreEntrySchema(Schema):

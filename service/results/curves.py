@@ -6,7 +6,7 @@ from scoring import parse_submission
 from scoring.curves import roc_curve_points
 from service.challenges.answer_keys import answer_key_of
 from service.errors import Conflict
-from service.results.feedback import private_score_for, public_score_for, sees_exact_scores, sees_rows_of
+from service.results.feedback import seen_by, sees_exact_scores, sees_rows_of
 from service.store.models import Submission, SubmissionStatus, User
 
 DECIMALS = 5  # a browser draws a few hundred pixels: five decimals are plenty
@@ -28,13 +28,14 @@ def roc_of(submission: Submission, viewer: User) -> dict:
     if key.metric.target != "binary":
         raise Conflict(f"{key.metric.title} is not a binary metric: its submissions have no ROC curve")
     answer = {"job_id": submission.id, "challenge": submission.challenge.slug, "curves": [], "withheld": None}
-    if not sees_rows_of(submission, viewer):
+    if not sees_rows_of(submission.challenge, viewer):
         return answer | {"withheld": WITHHELD}
     parsed = parse_submission(submission.content, key)
     labels, public = key.targets[parsed.key_rows], key.public[parsed.key_rows]
-    parts = [("public", public, public_score_for(submission, viewer))]
+    seen = seen_by(viewer, [submission], [submission.challenge])[0]
+    parts = [("public", public, seen.public_score)]
     if submission.challenge.private_visible_to(viewer):
-        parts.append(("private", ~public, private_score_for(submission, viewer)))
+        parts.append(("private", ~public, seen.private_score))
     # A student's curve carries no more digits than their scores: its area would tell them.
     decimals = DECIMALS if sees_exact_scores(viewer) else min(DECIMALS, submission.challenge.score_precision)
     curves = []

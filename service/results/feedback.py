@@ -5,11 +5,13 @@ reveal. Staff always see exact scores and the Ladder's figures."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy import select
 
-from scoring import metric_named
+from service.extensions import db
 from service.store.models import Challenge, Role, Submission, User
 
 EXACT, LADDER = "exact", "ladder"  # leaderboard modes
@@ -37,39 +39,43 @@ def at_precision(challenge: Challenge, value: float) -> float:
     return round(value, challenge.score_precision)
 
 
-def score_order(challenge: Challenge, score: float, sent_at: datetime, job_id: int) -> tuple:
-    """Sort key of scores, best first: the score as students read it (`at_precision`), then the
-    earlier submission. Which job holds a student's score and the order of two students show, so
-    nothing beyond the shown decimals may decide them. The rule of standings and both leaderboards."""
-    sign = -1 if metric_named(challenge.metric).greater_is_better else 1
-    return sign * at_precision(challenge, score), sent_at, job_id
+@dataclass(frozen=True)
+class Seen:
+    """A job as one viewer may see it: the job, its challenge, and its scores as they may read them."""
+
+    job: Submission
+    challenge: Challenge
+    public_score: float | None
+    private_score: float | None
+    leaderboard: dict | None  # the Ladder's note; None outside Ladder mode
 
 
-def public_score_for(submission: Submission, viewer: User) -> float | None:
-    """The job's public score as `viewer` may see it; in Ladder mode a student sees it only once it
-    moved their leaderboard score (else each upload would measure the key again)."""
-    challenge = submission.challenge
-    if not sees_exact_scores(viewer) and hides_unmoved(submission):
-        return None
-    return shown(challenge, viewer, submission.public_score)
+def seen_by(viewer: User, jobs: Sequence[Submission], challenges: Iterable[Challenge] = ()) -> list[Seen]:
+    """What `viewer` may see of each of `jobs`, in their order: the one place that decides it.
+
+    Everything it reads is on the jobs and their challenges; those not given are read in one query,
+    so a page of jobs costs the same number of queries whatever its length."""
+    known = {challenge.id: challenge for challenge in challenges}
+    missing = {job.challenge_id for job in jobs} - known.keys()
+    if missing:
+        known |= {c.id: c for c in db.session.scalars(select(Challenge).where(Challenge.id.in_(missing)))}
+    return [_seen(viewer, known[job.challenge_id], job) for job in jobs]
 
 
-def private_score_for(submission: Submission, viewer: User) -> float | None:
-    if not submission.challenge.private_visible_to(viewer):
-        return None
-    return shown(submission.challenge, viewer, submission.private_score)
+def _seen(viewer: User, challenge: Challenge, job: Submission) -> Seen:
+    # In Ladder mode a student sees a public score only once it moved their leaderboard score (else
+    # each upload would measure the key again).
+    unmoved = challenge.leaderboard_mode == LADDER and job.ladder_moved is False
+    public = None if unmoved and not sees_exact_scores(viewer) else shown(challenge, viewer, job.public_score)
+    private = shown(challenge, viewer, job.private_score) if challenge.private_visible_to(viewer) else None
+    return Seen(job, challenge, public, private, _ladder_note(viewer, challenge, job))
 
 
-def sees_rows_of(submission: Submission, viewer: User) -> bool:
-    """Whether `viewer` may see anything per row (a ROC curve) of the submission's scoring: staff
+def sees_rows_of(challenge: Challenge, viewer: User) -> bool:
+    """Whether `viewer` may see anything per row (a ROC curve) of the challenge's scoring: staff
     always; a student once private scores are revealed, when the challenge's labels stop mattering.
     Before that, a curve's steps tell which rows are Public and their labels."""
-    return sees_exact_scores(viewer) or submission.challenge.private_revealed
-
-
-def hides_unmoved(submission: Submission) -> bool:
-    """In Ladder mode, a ranked job that did not move its student's score (late ones never rank)."""
-    return submission.challenge.leaderboard_mode == LADDER and submission.ladder_moved is False
+    return sees_exact_scores(viewer) or challenge.private_revealed
 
 
 # A student reads one of two sentences: anything that varied with the file (a p-value, the score it
@@ -78,14 +84,13 @@ MOVED = "this submission set your public leaderboard score"
 NOT_MOVED = "not significantly better than the submission that holds your leaderboard score, which stays"
 
 
-def ladder_note(submission: Submission, viewer: User) -> dict | None:
-    """Whether the job moved its student's leaderboard score; staff also see the test's figures.
-    None outside Ladder mode."""
-    if submission.challenge.leaderboard_mode != LADDER or submission.ladder_moved is None:
+def _ladder_note(viewer: User, challenge: Challenge, job: Submission) -> dict | None:
+    """Whether the job moved its student's leaderboard score; staff also see the test's figures."""
+    if challenge.leaderboard_mode != LADDER or job.ladder_moved is None:
         return None
-    note = {"moved": submission.ladder_moved, "message": MOVED if submission.ladder_moved else NOT_MOVED}
+    note = {"moved": job.ladder_moved, "message": MOVED if job.ladder_moved else NOT_MOVED}
     if sees_exact_scores(viewer):
-        note["p_value"] = submission.ladder_p_value
-        note["statistic"] = submission.ladder_statistic
-        note["compared_with"] = submission.ladder_compared_id
+        note["p_value"] = job.ladder_p_value
+        note["statistic"] = job.ladder_statistic
+        note["compared_with"] = job.ladder_compared_id
     return note

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from scoring import metric_named
 from service.extensions import db
-from service.results.feedback import private_score_for, public_score_for
-from service.store.models import Submission, SubmissionStatus, User
+from service.results.feedback import seen_by
+from service.store.models import Challenge, Submission, SubmissionStatus, User
 
 
 def score_history(user: User) -> list[dict]:
@@ -18,27 +18,24 @@ def score_history(user: User) -> list[dict]:
         .order_by(Submission.created_at, Submission.id)
     ).all()
     history: dict[str, dict] = {}
-    for submission in finished:
-        entry = history.setdefault(
-            submission.challenge.slug,
-            {"challenge": submission.challenge.slug, "scores": [], "best_public_score": None},
-        )
-        public = public_score_for(submission, user)
+    for seen in seen_by(user, finished):
+        slug, public = seen.challenge.slug, seen.public_score
+        entry = history.setdefault(slug, {"challenge": slug, "scores": [], "best_public_score": None})
         entry["scores"].append({
-            "job_id": submission.id,
-            "submitted_at": submission.created_at,
+            "job_id": seen.job.id,
+            "submitted_at": seen.job.created_at,
             "public_score": public,
-            "private_score": private_score_for(submission, user),
-            "late": submission.late,
+            "private_score": seen.private_score,
+            "late": seen.job.late,
         })  # fmt: skip
-        if public is not None and not submission.late:
-            entry["best_public_score"] = _better(submission, public, entry["best_public_score"])
+        if public is not None and not seen.job.late:
+            entry["best_public_score"] = _better(seen.challenge, public, entry["best_public_score"])
     return list(history.values())
 
 
-def _better(submission, score: float, best: float | None) -> float:
+def _better(challenge: Challenge, score: float, best: float | None) -> float:
     """The better of `score` and `best`, by the challenge's metric."""
     if best is None:
         return score
-    better = max if metric_named(submission.challenge.metric).greater_is_better else min
+    better = max if metric_named(challenge.metric).greater_is_better else min
     return better(best, score)

@@ -14,11 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from sqlalchemy import select
 
 from service.extensions import db
-from service.results.feedback import score_order, shown
+from service.results.feedback import shown
+from service.results.ranking import best_by_rule, rank_order
 from service.store.models import Challenge, Role, Standing, Submission, SubmissionStatus, User
 from service.store.tenancy import in_tenant
 
@@ -109,12 +111,16 @@ def final_submissions(entries: list[Scored]) -> dict[tuple[int, int], list[Score
 def final_private(challenge: Challenge, finals: list[Scored]) -> Scored | None:
     """The final submission whose private score counts: the best one, of equal ones the earliest."""
     counted = (s for s in finals if s.private_score is not None)
-    return min(counted, key=_in_order(challenge, lambda s: s.private_score), default=None)
+    return best_by_rule(challenge, counted, **_PRIVATE)
 
 
-def _in_order(challenge: Challenge, score_of):
-    """Sort key of entries by one of their scores, by the rule of standings (`score_order`)."""
-    return lambda s: score_order(challenge, score_of(s), s.submitted_at, s.job_id)
+# How the ranking rule reads an entry, by the score it ranks on.
+_PUBLIC = {
+    "score_of": attrgetter("public_score"),
+    "sent_at_of": attrgetter("submitted_at"),
+    "id_of": attrgetter("job_id"),
+}
+_PRIVATE = {**_PUBLIC, "score_of": attrgetter("private_score")}
 
 
 def leaderboard(challenge: Challenge, viewer: User) -> dict:
@@ -124,7 +130,7 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
     best = {owner[0]: s for owner, s in best_public(entries).items()}
     public_rank: dict[int, int] = {}
     public_rows = []
-    in_public_order = sorted(best.values(), key=_in_order(challenge, lambda s: s.public_score))
+    in_public_order = rank_order(challenge, best.values(), **_PUBLIC)
     for rank, s in enumerate(in_public_order, start=1):
         public_rank[s.user_id] = rank
         public_rows.append({
@@ -150,9 +156,7 @@ def _private_rows(
 ) -> list[dict]:
     counted = [final_private(challenge, finals) for finals in final_submissions(entries).values()]
     rows = []
-    in_private_order = sorted(
-        (s for s in counted if s is not None), key=_in_order(challenge, lambda s: s.private_score)
-    )
+    in_private_order = rank_order(challenge, (s for s in counted if s is not None), **_PRIVATE)
     for rank, s in enumerate(in_private_order, start=1):
         # What the viewer is shown of each, and the gap between those (never more digits than they show).
         public = shown(challenge, viewer, best[s.user_id].public_score) if s.user_id in best else None

@@ -7,13 +7,15 @@ stands."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from sqlalchemy import and_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
-from service.results.feedback import LADDER, score_order
+from service.results.feedback import LADDER
+from service.results.ranking import best_by_rule
 from service.store.models import Challenge, Standing, Submission, SubmissionStatus
+from service.store.upserts import insert_ignoring_conflicts
 
 
 def record_finished(submission_id: int) -> None:
@@ -26,8 +28,7 @@ def record_finished(submission_id: int) -> None:
     if finished.late:
         return
     key = {"user_id": finished.user_id, "challenge_id": finished.challenge_id}
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(Standing).values(**key, entries=0).on_conflict_do_nothing())
+    insert_ignoring_conflicts(Standing, **key, entries=0)
     owner = and_(Standing.user_id == finished.user_id, Standing.challenge_id == finished.challenge_id)
     db.session.execute(update(Standing).where(owner).values(entries=Standing.entries + 1))
     if finished.public_score is None:
@@ -39,12 +40,9 @@ def record_finished(submission_id: int) -> None:
     # before this transaction ends, so reading the holder and replacing it is one step.
     holder_id = db.session.scalar(select(Standing.best_public_id).where(owner))
     holder = db.session.get(Submission, holder_id) if holder_id is not None else None
-    if holder is None or _order(finished) < _order(holder):
+    contenders = [finished] if holder is None else [holder, finished]
+    if best_by_rule(finished.challenge, contenders) is finished:
         db.session.execute(update(Standing).where(owner).values(best_public_id=finished.id))
-
-
-def _order(submission) -> tuple:
-    return score_order(submission.challenge, submission.public_score, submission.created_at, submission.id)
 
 
 def _ladder_step(finished: Submission, owner) -> None:
@@ -75,14 +73,13 @@ def rebuild_standings(challenge: Challenge) -> None:
             Submission.public_score.is_not(None),
         )
     ).all()
-    best: dict[int, tuple] = {}
+    history: dict[int, list] = defaultdict(list)
     for row in scored:
-        order = score_order(challenge, row.public_score, row.created_at, row.id)
-        if row.user_id not in best or order < best[row.user_id]:
-            best[row.user_id] = order
+        history[row.user_id].append(row)
+    best = {user_id: best_by_rule(challenge, rows).id for user_id, rows in history.items()}
     students = db.session.scalars(select(Standing.user_id).where(Standing.challenge_id == challenge.id)).all()
     db.session.execute(
         update(Standing),
         [{"user_id": user_id, "challenge_id": challenge.id,
-          "best_public_id": best[user_id][2] if user_id in best else None} for user_id in students],
+          "best_public_id": best.get(user_id)} for user_id in students],
     )  # fmt: skip

@@ -11,7 +11,7 @@ from service.challenges.authoring import classes_of, part_rows
 from service.challenges.lookup import visible_challenges
 from service.extensions import db
 from service.grading.submissions import visible_submissions
-from service.results.feedback import private_score_for, public_score_for
+from service.results.feedback import seen_by
 from service.results.finals import final_selection
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
 from service.store.tenancy import in_tenant, of_tenant
@@ -57,7 +57,7 @@ def my_submissions_page(user: User, challenge: Challenge) -> dict:
     ).all()
     show_private = challenge.private_visible_to(user)
     # Scores as the user may see them (a student's rounded; in Ladder mode, only those that moved).
-    scores = {s.id: (public_score_for(s, user), private_score_for(s, user)) for s in submissions}
+    scores = {s.job.id: (s.public_score, s.private_score) for s in seen_by(user, submissions, [challenge])}
     finished = [s for s in reversed(submissions) if s.status is SubmissionStatus.FINISHED]
     chart = score_chart([(s.created_at, *scores[s.id]) for s in finished])
     return {

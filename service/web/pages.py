@@ -19,7 +19,7 @@ from service.challenges.lookup import challenge_for, challenge_of, visible_chall
 from service.errors import ServiceError
 from service.grading.submissions import get_visible_submission
 from service.http.rate_limits import limiter, login_throttle, setting
-from service.results.feedback import format_score, ladder_note, private_score_for, public_score_for
+from service.results.feedback import format_score, seen_by
 from service.results.finals import select_finals
 from service.results.leaderboard import leaderboard
 from service.store.models import MAX_ID, Challenge, Role
@@ -195,12 +195,10 @@ def upload():
 @bp.get("/jobs/<int:job_id>")
 @page()
 def job(job_id: int):
-    submission = get_visible_submission(job_id, current_user)
+    seen = seen_by(current_user, [get_visible_submission(job_id, current_user)])[0]
     return render_template(
-        "web/job.html", job=submission, metric=metric_named(submission.challenge.metric),
-        public_score=public_score_for(submission, current_user),
-        private_score=private_score_for(submission, current_user),
-        ladder=ladder_note(submission, current_user),
+        "web/job.html", job=seen.job, metric=metric_named(seen.challenge.metric),
+        public_score=seen.public_score, private_score=seen.private_score, ladder=seen.leaderboard,
     )  # fmt: skip
 
 

@@ -6,10 +6,9 @@ problem found in it; files must be chosen again, as browsers never fill a file f
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import redirect, render_template, request, url_for
 from flask_jwt_extended import current_user
+from marshmallow import ValidationError
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from scoring import METRICS
@@ -23,14 +22,14 @@ from service.challenges.authoring import (
 )
 from service.challenges.reveal import set_deadline, set_revealed
 from service.errors import InvalidInput, ServiceError
+from service.http.challenge_schemas import ChallengeCreateSchema
+from service.http.problems import flatten_messages
 from service.store.models import Challenge, Role, Tenant
 from service.store.tenancy import get_scoped_or_404, target_tenant
 from service.web.content import class_summary, tenants
 from service.web.pages import STAFF, bp
 from service.web.session import page
 
-MAX_QUOTA = 10_000
-MAX_SEED = 2**31 - 1
 DEADLINE_FORMAT = "give the deadline as a date and time, e.g. 2025-06-30 23:59 (UTC)"
 # The metric menu by what the key's target holds, as the form groups it.
 TARGET_KINDS = (("binary", "Target 0/1"), ("labels", "Target: class labels"), ("numeric", "Target: numbers"))
@@ -74,7 +73,7 @@ def _apply(challenge: Challenge, action: str | None) -> None:
     if action in ("reveal", "hide"):
         set_revealed(challenge, action == "reveal")
     elif action == "deadline":
-        deadline = _deadline(form.get("deadline", ""))
+        deadline = _settings(form, "deadline")["deadline"]
         if deadline is None:
             raise InvalidInput(DEADLINE_FORMAT)
         set_deadline(challenge, deadline)
@@ -82,16 +81,10 @@ def _apply(challenge: Challenge, action: str | None) -> None:
         set_deadline(challenge, None)
     elif action == "edit":
         changes = {"title": form.get("title", "").strip(), "description": _description(form),
-                   "daily_quota": _quota(form)}  # fmt: skip
+                   **_settings(form, "daily_quota")}  # fmt: skip
         edit_challenge(challenge, changes, _uploads(request.files.getlist("files")))
     elif action == "feedback":
-        changes = {
-            "score_precision": _number(form, "score_precision", int, 5, "0 to 10 decimals", lambda v: 0 <= v <= 10),
-            "leaderboard_mode": form.get("leaderboard_mode", "exact"),
-            "ladder_alpha": _number(form, "ladder_alpha", float, 0.05, "a level between 0 and 0.5",
-                                    lambda v: 0 < v < 0.5),
-        }  # fmt: skip
-        edit_challenge(challenge, changes)
+        edit_challenge(challenge, _settings(form, "score_precision", "leaderboard_mode", "ladder_alpha"))
     elif action in ("close", "open"):
         edit_challenge(challenge, {"closed": action == "close"})
     elif action == "remove-file":
@@ -137,15 +130,8 @@ def _draft(form: MultiDict, files: MultiDict) -> ChallengeDraft:
         description=_description(form),
         prediction_column=form.get("prediction_column", "").strip() or None,
         target_column=form.get("target_column", "").strip() or None,
-        public_fraction=_number(
-            form, "public_fraction", float, 0.3, "a share between 0 and 1, e.g. 0.3", lambda v: 0 < v < 1
-        ),  # fmt: skip
-        seed=_number(
-            form, "seed", int, 0, f"a whole number from 0 to {MAX_SEED}", lambda v: 0 <= v <= MAX_SEED
-        ),
-        deadline=_deadline(form.get("deadline", "")),
-        daily_quota=_quota(form),
         files=_uploads(files.getlist("files")),
+        **_settings(form, "public_fraction", "seed", "deadline", "daily_quota"),
     )
 
 
@@ -154,32 +140,14 @@ def _description(form: MultiDict) -> str | None:
     return text if text.strip() else None
 
 
-def _quota(form: MultiDict) -> int | None:
-    return _number(form, "daily_quota", int, None, f"a whole number from 0 to {MAX_QUOTA}, or nothing",
-                   lambda v: 0 <= v <= MAX_QUOTA)  # fmt: skip
-
-
-def _number(form: MultiDict, name: str, kind: type, default, expected: str, valid):
-    text = form.get(name, "").strip()
-    if not text:
-        return default
+def _settings(form: MultiDict, *names: str) -> dict:
+    """The form's fields `names` read by the API's schema: its ranges, its defaults (for a field
+    left empty) and its messages, so a page and the API accept and refuse the same values."""
+    sent = {name: form[name].strip() for name in names if form.get(name, "").strip()}
     try:
-        value = kind(text)
-    except ValueError:
-        value = None
-    if value is None or not valid(value):  # also NaN, which fails every comparison
-        raise InvalidInput(f"{name.replace('_', ' ')}: give {expected}, not {text[:40]!r}")
-    return value
-
-
-def _deadline(value: str) -> datetime | None:
-    """An <input type="datetime-local">, read as UTC; None when empty."""
-    if not value.strip():
-        return None
-    try:
-        return datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(DEADLINE_FORMAT) from None
+        return ChallengeCreateSchema(only=names).load(sent)
+    except ValidationError as error:
+        raise InvalidInput("; ".join(flatten_messages(error.messages))) from None
 
 
 def _uploads(files: list[FileStorage]) -> tuple[Upload, ...]:

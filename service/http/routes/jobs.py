@@ -20,10 +20,23 @@ from service.http.schemas import (
 )
 from service.http.uploads import UploadParser
 from service.results.curves import roc_of
+from service.results.feedback import Seen, seen_by
 from service.store.models import Submission
 
 blp = Blueprint("jobs", __name__, description="Queue a submission and follow its grading")
 blp.ARGUMENTS_PARSER = UploadParser()
+
+
+class SeenJobsPage(SQLPage):
+    """A page of jobs, each as the signed-in user may see it, decided for the whole page at once."""
+
+    @property
+    def items(self):
+        return seen_by(current_user, super().items)
+
+
+def _seen(job: Submission) -> Seen:
+    return seen_by(current_user, [job])[0]
 
 
 @blp.after_request
@@ -55,10 +68,10 @@ class Jobs(MethodView):
             settings(),
             now(),
         )
-        return submission, 202, {"Location": url_for("jobs.JobById", job_id=submission.id)}
+        return _seen(submission), 202, {"Location": url_for("jobs.JobById", job_id=submission.id)}
 
     @blp.response(200, JobSchema(many=True))
-    @blp.paginate(SQLPage)
+    @blp.paginate(SeenJobsPage)
     def get(self):
         """Your jobs (a teacher: the class's), newest first; ?page=&page_size=."""
         return visible_submissions(current_user).order_by(Submission.created_at.desc(), Submission.id.desc())
@@ -71,7 +84,7 @@ class JobById(MethodView):
     @blp.response(200, JobSchema)
     def get(self, job_id):
         """A job's status, progress, scores or problems."""
-        return get_visible_submission(job_id, current_user)
+        return _seen(get_visible_submission(job_id, current_user))
 
 
 @blp.route("/jobs/<int:job_id>/roc")
