@@ -59,7 +59,7 @@ from scoring.score import score_parsed  # noqa: E402
 from service import create_app  # noqa: E402
 from service.challenges.answer_keys import answer_key_of  # noqa: E402
 from service.challenges.authoring import ChallengeDraft, Upload, create_challenge  # noqa: E402
-from service.challenges.lookup import challenge_of  # noqa: E402
+from service.challenges.lookup import tenant_challenge_by_slug  # noqa: E402
 from service.challenges.reveal import set_revealed  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.extensions import db  # noqa: E402
@@ -235,7 +235,9 @@ def measure(url: str, folder: Path, planted: Planted, args) -> None:
     """Time the report on a fresh app over the filled store, and say what it found."""
     app = create_app({"database_url": url, "instance_path": folder}, environment={})
     with app.app_context():
-        challenge = challenge_of(db.session.scalar(db.select(Tenant).where(Tenant.slug == SLUG)), CHALLENGE)
+        challenge = tenant_challenge_by_slug(
+            db.session.scalar(db.select(Tenant).where(Tenant.slug == SLUG)), CHALLENGE
+        )
         cold = timed(lambda: report.integrity_report(challenge), 1)[0]
         found = report.integrity_report(challenge)
         whole, floor = timed_beside_floor(lambda: report.integrity_report(challenge), args.runs, challenge.id)

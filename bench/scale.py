@@ -71,7 +71,7 @@ from submit import free_port  # noqa: E402
 import service.accounts.passwords as passwords  # noqa: E402
 import service.accounts.users as accounts  # noqa: E402
 from service import create_app  # noqa: E402
-from service.challenges.lookup import challenge_of  # noqa: E402
+from service.challenges.lookup import tenant_challenge_by_slug  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.extensions import db  # noqa: E402
 from service.grading import lifecycle  # noqa: E402
@@ -348,7 +348,7 @@ def fill_class(shape: ClassShape, plan: Plan, files: Files, filled: Filled, cloc
         for i in range(shape.students)
     )
     accounts.import_roster(roster.encode(), tenant)
-    challenge_id = challenge_of(tenant, None).id
+    challenge_id = tenant_challenge_by_slug(tenant, None).id
     user_ids = dict(
         db.session.execute(
             select(User.username, User.id).where(User.tenant_id == tenant_id, User.role == Role.STUDENT)

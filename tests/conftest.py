@@ -102,7 +102,9 @@ def own_postgresql_database() -> str:
     name = f"grader_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     engine = create_engine(server, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        for (stale,) in connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE 'grader_test_%'")):
+        for (stale,) in connection.execute(
+            text("SELECT datname FROM pg_database WHERE datname LIKE 'grader_test_%'")
+        ):
             if not _process_lives(int(stale.split("_")[2])):  # a killed run's: nobody else drops it
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -278,4 +278,3 @@ def test_the_shared_extensions_import_nothing_of_the_http_layer():
     path = PROJECT / "service" / "extensions.py"
     names = all_imports(ast.parse(path.read_text()), "service.extensions", False)
     assert {name for name in names if name.split(".")[:2] == ["service", "http"]} == set()
-

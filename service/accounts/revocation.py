@@ -62,7 +62,9 @@ def _keep(name: str, expires_at: int, merge: bool) -> bool:
     if not merge:  # the unique row decides: of two at once, the second inserts nothing
         return insert_ignoring_conflicts(RevokedToken, jti=name, expires_at=expiry)
     row = store_insert(RevokedToken).values(jti=name, expires_at=expiry)
-    db.session.execute(row.on_conflict_do_update(index_elements=[RevokedToken.jti], set_={"expires_at": expiry}))
+    db.session.execute(
+        row.on_conflict_do_update(index_elements=[RevokedToken.jti], set_={"expires_at": expiry})
+    )
     return True
 
 

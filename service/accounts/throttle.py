@@ -45,15 +45,14 @@ def finish_login_attempt(throttle: LoginThrottle, username: str, address: str, s
     for item, identity in _pair_limits(throttle, username, address):
         _counter_call(throttle, "clear", item, identity, default=None)
     for item, identity in _address_limits(throttle, address):
-        _counter_call(throttle, "hit", item, identity, default=True, cost=-1)  # fixed windows: a plain decrement
+        # Fixed windows: a hit of -1 is a plain decrement.
+        _counter_call(throttle, "hit", item, identity, default=True, cost=-1)
 
 
 def _refuse(throttle: LoginThrottle, item, identity) -> None:
     reset_at, _ = throttle.counters.get_window_stats(item, *identity)
     retry_after = max(1, int(reset_at - time.time()) + 1)
-    raise TooManyAttempts(
-        f"too many failed sign-ins; try again in {retry_after} s", retry_after=retry_after
-    )
+    raise TooManyAttempts(f"too many failed sign-ins; try again in {retry_after} s", retry_after=retry_after)
 
 
 def _counter_call(throttle: LoginThrottle, method: str, item, identity, default, **options):

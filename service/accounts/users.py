@@ -18,7 +18,7 @@ from service.accounts.passwords import (
 from service.errors import Conflict, InvalidInput, NotFound
 from service.extensions import db
 from service.store.models import Challenge, Role, Tenant, User
-from service.store.tenancy import in_tenant, scoped
+from service.store.tenancy import belongs_to_tenant_id, select_visible_to
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}")
@@ -200,7 +200,7 @@ def all_users(tenant: Tenant | None = None) -> list[User]:
     """Every user, by class and name (of one class, when given): for the operator's CLI."""
     query = select(User).outerjoin(Tenant, Tenant.id == User.tenant_id).order_by(Tenant.slug, User.username)
     if tenant is not None:
-        query = query.where(in_tenant(User, tenant.id))
+        query = query.where(belongs_to_tenant_id(User, tenant.id))
     return list(db.session.scalars(query))
 
 
@@ -210,10 +210,10 @@ def _end_tokens(user: User) -> None:
 
 
 def list_users(viewer: User, tenant: Tenant | None) -> list[User]:
-    """The users `viewer` may see (see `tenancy.scoped`), of one tenant when named."""
-    statement = scoped(User, viewer).order_by(User.username)
+    """The users `viewer` may see (see `tenancy.select_visible_to`), of one tenant when named."""
+    statement = select_visible_to(User, viewer).order_by(User.username)
     if tenant is not None:
-        statement = statement.where(in_tenant(User, tenant.id))
+        statement = statement.where(belongs_to_tenant_id(User, tenant.id))
     return list(db.session.scalars(statement))
 
 

@@ -24,7 +24,7 @@ from service.extensions import db
 from service.results.feedback import EXACT, LADDER
 from service.results.standings import rebuild_standings
 from service.store.models import AnswerKeyFile, Challenge, Tenant
-from service.store.tenancy import of_tenant
+from service.store.tenancy import select_of_tenant
 
 MAX_TITLE_CHARS = Challenge.__table__.c.title.type.length
 MAX_DESCRIPTION_CHARS = 20_000
@@ -66,7 +66,7 @@ def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
         raise InvalidInput("slug: a challenge slug is 2-64 lowercase letters, digits or '-'")
     _check_text(draft.title, draft.description)
     _check_feedback(draft.score_precision, draft.leaderboard_mode, draft.ladder_alpha)
-    if db.session.scalar(of_tenant(Challenge, tenant).where(Challenge.slug == draft.slug)):
+    if db.session.scalar(select_of_tenant(Challenge, tenant).where(Challenge.slug == draft.slug)):
         raise Conflict(f"class {tenant.slug} has a challenge {draft.slug!r} already")
     key_file = _read_key(draft)
     _refuse_the_practice_key(key_file)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 import service.accounts.users as accounts
 from scoring import METRICS
 from service.challenges.authoring import ChallengeDraft, Upload, create_challenge, edit_challenge, part_rows
-from service.challenges.lookup import challenge_of
+from service.challenges.lookup import tenant_challenge_by_slug
 from service.challenges.reveal import set_deadline, set_revealed
 from service.cli.helpers import fail_cleanly
 from service.extensions import db
@@ -89,7 +89,7 @@ def create(
 @fail_cleanly
 def feedback(tenant_slug: str, challenge_slug: str | None, **settings) -> None:
     """What students are shown: the decimals of their scores, an exact or a Ladder leaderboard."""
-    challenge = challenge_of(accounts.tenant_by_slug(tenant_slug), challenge_slug)
+    challenge = tenant_challenge_by_slug(accounts.tenant_by_slug(tenant_slug), challenge_slug)
     edit_challenge(challenge, {name: value for name, value in settings.items() if value is not None})
     click.echo(f"{tenant_slug}/{challenge.slug}: scores to {challenge.score_precision} decimals, "
                f"{challenge.leaderboard_mode} leaderboard"
@@ -135,7 +135,7 @@ def _moment(when: str | None) -> datetime | None:
 @fail_cleanly
 def reveal(tenant_slug: str, challenge_slug: str | None, hide: bool) -> None:
     """Show students their private scores and the private leaderboard now (or --hide them)."""
-    challenge = challenge_of(accounts.tenant_by_slug(tenant_slug), challenge_slug)
+    challenge = tenant_challenge_by_slug(accounts.tenant_by_slug(tenant_slug), challenge_slug)
     set_revealed(challenge, not hide)
     state = "revealed" if challenge.private_revealed else "hidden"
     click.echo(f"private scores of {tenant_slug}/{challenge.slug} are {state}")
@@ -149,7 +149,7 @@ def reveal(tenant_slug: str, challenge_slug: str | None, hide: bool) -> None:
 def deadline(when: str, tenant_slug: str, challenge_slug: str | None) -> None:
     """Reveal private scores at WHEN (ISO 8601, e.g. 2025-06-30T23:59+02:00; no zone: UTC), or 'none'."""
     challenge = set_deadline(
-        challenge_of(accounts.tenant_by_slug(tenant_slug), challenge_slug), _moment(when)
+        tenant_challenge_by_slug(accounts.tenant_by_slug(tenant_slug), challenge_slug), _moment(when)
     )
     shown = f"{challenge.deadline:%Y-%m-%d %H:%M} UTC" if challenge.deadline else "no deadline"
     click.echo(f"{tenant_slug}/{challenge.slug}: {shown}")

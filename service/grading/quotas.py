@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from service.errors import InvalidInput, NotFound, QuotaExceeded
 from service.extensions import db
 from service.store.models import Challenge, QuotaGrant, QuotaUsage, Submission, Tenant, User
-from service.store.tenancy import of_tenant
+from service.store.tenancy import select_of_tenant
 from service.store.upserts import insert_ignoring_conflicts
 
 
@@ -118,7 +118,7 @@ def class_quotas(tenant: Tenant, default: int) -> dict:
     """The quotas a teacher set: the class's, each challenge's, and what each comes to (`default`
     where neither is set)."""
     class_quota = tenant.daily_quota
-    challenges = db.session.scalars(of_tenant(Challenge, tenant).order_by(Challenge.id))
+    challenges = db.session.scalars(select_of_tenant(Challenge, tenant).order_by(Challenge.id))
     return {
         "daily_quota": class_quota,
         "default": default,
@@ -135,7 +135,9 @@ def set_daily_quota(tenant: Tenant, challenge_slug: str | None, daily_quota: int
     if challenge_slug is None:
         tenant.daily_quota = daily_quota
     else:
-        challenge = db.session.scalar(of_tenant(Challenge, tenant).where(Challenge.slug == challenge_slug))
+        challenge = db.session.scalar(
+            select_of_tenant(Challenge, tenant).where(Challenge.slug == challenge_slug)
+        )
         if challenge is None:
             raise NotFound(f"no challenge {challenge_slug!r} in {tenant.slug}")
         challenge.daily_quota = daily_quota

@@ -18,15 +18,20 @@ from service.grading import lifecycle
 from service.grading.queue import grading_queue
 from service.grading.quotas import reserve_slot
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
-from service.store.tenancy import scoped
+from service.store.tenancy import select_visible_to
 
 log = logging.getLogger(__name__)
 IN_FLIGHT_RETRY_SECONDS = 5  # a submission takes about a second to grade
 
 
 def accept_submission(
-    user: User, challenge: Challenge, filename: str, content: bytes, idempotency_key: str | None,
-    settings: Settings, received: datetime,
+    user: User,
+    challenge: Challenge,
+    filename: str,
+    content: bytes,
+    idempotency_key: str | None,
+    settings: Settings,
+    received: datetime,
 ) -> tuple[Submission, bool]:
     """Store the upload as a queued submission, then enqueue its id: one transaction, this
     function's own (whatever refuses the upload rolls it back here).
@@ -118,7 +123,7 @@ def _same_file_or_refuse(earlier: Submission, digest: str) -> Submission:
 
 def visible_submissions(user: User) -> Select:
     """Submissions the user may read: their own (students), their tenant's (teachers)."""
-    query = scoped(Submission, user)
+    query = select_visible_to(Submission, user)
     if user.role is Role.STUDENT:
         query = query.where(Submission.user_id == user.id)
     return query

@@ -8,7 +8,7 @@ from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from service.challenges.lookup import challenge_for
+from service.challenges.lookup import own_class_challenge_by_slug
 from service.errors import NotFound
 from service.grading.quotas import quota_status, utc_text
 from service.http.context import now, settings
@@ -27,7 +27,9 @@ def with_quota_headers(response):
     if slug is not None and "\x00" in slug:
         return response  # names no challenge; PostgreSQL would refuse even to look it up
     try:
-        status = quota_status(user, challenge_for(user, slug), now(), settings().daily_submission_quota)
+        status = quota_status(
+            user, own_class_challenge_by_slug(user, slug), now(), settings().daily_submission_quota
+        )
     except NotFound:
         return response  # an unknown challenge: the answer already says so
     response.headers.update(quota_headers(status))

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from service.challenges.lookup import challenge_of
+from service.challenges.lookup import tenant_challenge_by_slug
 from service.extensions import db
 from service.results.leaderboard import (
     best_public,
@@ -22,7 +22,7 @@ from service.results.leaderboard import (
 )
 from service.results.spreadsheet import ROWS_PER_CHUNK, csv_chunks, json_chunks
 from service.store.models import Challenge, Role, Submission, Tenant, User
-from service.store.tenancy import in_tenant, of_tenant
+from service.store.tenancy import belongs_to_tenant_id, select_of_tenant
 
 SUBMISSION_COLUMNS = (
     "job_id", "student", "email", "challenge", "submitted_at", "finished_at", "status",
@@ -49,7 +49,7 @@ def export_scores(
 ) -> Export:
     """The tenant's scores as CSV or JSON; `challenge_slug` limits them to one challenge."""
     mimetype, write = FORMATS[fmt]
-    challenge = challenge_of(tenant, challenge_slug) if challenge_slug else None
+    challenge = tenant_challenge_by_slug(tenant, challenge_slug) if challenge_slug else None
     kind = "gradebook" if gradebook else "scores"
     columns = GRADEBOOK_COLUMNS if gradebook else SUBMISSION_COLUMNS
     rows = gradebook_rows(tenant, challenge) if gradebook else submission_rows(tenant, challenge)
@@ -81,7 +81,7 @@ def submission_rows(tenant: Tenant, challenge: Challenge | None = None) -> Itera
         )  # fmt: skip
         .join(User, User.id == Submission.user_id)
         .join(Challenge, Challenge.id == Submission.challenge_id)
-        .where(in_tenant(Submission, tenant.id))
+        .where(belongs_to_tenant_id(Submission, tenant.id))
         .order_by(Submission.created_at, Submission.id)
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )
@@ -117,13 +117,13 @@ def gradebook_rows(tenant: Tenant, challenge: Challenge | None = None) -> Iterat
         (user_id, challenge_id): (count, last)
         for user_id, challenge_id, count, last in db.session.execute(
             select(Submission.user_id, Submission.challenge_id, func.count(), func.max(Submission.created_at))
-            .where(in_tenant(Submission, tenant.id), Submission.challenge_id.in_(challenge_ids))
+            .where(belongs_to_tenant_id(Submission, tenant.id), Submission.challenge_id.in_(challenge_ids))
             .group_by(Submission.user_id, Submission.challenge_id)
         )
     }
     students = db.session.execute(
         select(User.id, User.username, User.email)
-        .where(in_tenant(User, tenant.id), User.role == Role.STUDENT)
+        .where(belongs_to_tenant_id(User, tenant.id), User.role == Role.STUDENT)
         .order_by(User.username)
     ).all()
     for user_id, username, email in students:
@@ -143,4 +143,4 @@ def gradebook_rows(tenant: Tenant, challenge: Challenge | None = None) -> Iterat
 
 
 def _challenges_of(tenant: Tenant) -> list[Challenge]:
-    return list(db.session.scalars(of_tenant(Challenge, tenant).order_by(Challenge.id)))
+    return list(db.session.scalars(select_of_tenant(Challenge, tenant).order_by(Challenge.id)))

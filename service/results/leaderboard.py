@@ -22,7 +22,7 @@ from service.extensions import db
 from service.results.feedback import shown
 from service.results.ranking import best_by_rule, rank_order
 from service.store.models import Challenge, Role, Standing, Submission, SubmissionStatus, User
-from service.store.tenancy import in_tenant
+from service.store.tenancy import belongs_to_tenant_id
 
 MAX_FINAL_SUBMISSIONS = 2
 
@@ -67,7 +67,7 @@ def rankable_submissions(
     rows: dict[int, Scored] = {}
     for query in (best, selected):
         query = query.join(User, User.id == Submission.user_id).where(
-            in_tenant(Submission, tenant_id),
+            belongs_to_tenant_id(Submission, tenant_id),
             Submission.status == SubmissionStatus.FINISHED,
             Submission.late.is_(False),
             User.role == Role.STUDENT,
@@ -79,7 +79,7 @@ def rankable_submissions(
                 Standing.challenge_id == challenge_id, Submission.challenge_id == challenge_id
             )
         else:
-            of_class = select(Challenge.id).where(in_tenant(Challenge, tenant_id))
+            of_class = select(Challenge.id).where(belongs_to_tenant_id(Challenge, tenant_id))
             query = query.where(Standing.challenge_id.in_(of_class), Submission.challenge_id.in_(of_class))
         if user_id is not None:
             query = query.where(Standing.user_id == user_id)

@@ -16,34 +16,34 @@ from service.store.models import Role, Tenant, User
 Model = TypeVar("Model")
 
 
-def scoped(model: type[Model], user: User) -> Select:
+def select_visible_to(model: type[Model], user: User) -> Select:
     """`select(model)` limited to the user's tenant (the operator sees every tenant)."""
     query = select(model)
     if user.role is not Role.ADMIN:
-        query = query.where(in_tenant(model, user.tenant_id))
+        query = query.where(belongs_to_tenant_id(model, user.tenant_id))
     return query
 
 
-def in_tenant(model: type[Model], tenant_id: int) -> ColumnElement[bool]:
+def belongs_to_tenant_id(model: type[Model], tenant_id: int) -> ColumnElement[bool]:
     """The condition that keeps `model`'s rows of one tenant, for reads on a class's behalf (exports,
     leaderboards, the class page) that select columns or join tables."""
     return model.tenant_id == tenant_id
 
 
-def of_tenant(model: type[Model], tenant: Tenant) -> Select:
+def select_of_tenant(model: type[Model], tenant: Tenant) -> Select:
     """`select(model)` limited to one tenant."""
-    return select(model).where(in_tenant(model, tenant.id))
+    return select(model).where(belongs_to_tenant_id(model, tenant.id))
 
 
-def get_scoped_or_404(model: type[Model], object_id: int, user: User) -> Model:
+def get_visible_by_id(model: type[Model], object_id: int, user: User) -> Model:
     """The object if it exists in the user's tenant; another tenant's object is a 404 too."""
-    found = db.session.scalar(scoped(model, user).where(model.id == object_id))
+    found = db.session.scalar(select_visible_to(model, user).where(model.id == object_id))
     if found is None:
         raise NotFound(f"no {model.__name__.lower()} {object_id}")
     return found
 
 
-def target_tenant(user: User, slug: str | None) -> Tenant:
+def own_or_named_tenant(user: User, slug: str | None) -> Tenant:
     """The user's own tenant; only the operator may (and must) name another one."""
     if user.role is Role.ADMIN:
         if slug is None:

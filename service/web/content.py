@@ -8,13 +8,13 @@ from sqlalchemy import func, select
 
 from scoring import metric_named
 from service.challenges.authoring import classes_of, part_rows
-from service.challenges.lookup import visible_challenges
+from service.challenges.lookup import challenges_visible_to
 from service.extensions import db
 from service.grading.submissions import visible_submissions
 from service.results.feedback import seen_by
 from service.results.finals import final_selection
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
-from service.store.tenancy import in_tenant, of_tenant
+from service.store.tenancy import belongs_to_tenant_id, select_of_tenant
 from service.web.charts import score_chart
 
 SHOWN_SUBMISSIONS = 200
@@ -24,11 +24,11 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 def my_challenges(user: User) -> list[Challenge]:
-    return visible_challenges(user)
+    return challenges_visible_to(user)
 
 
 def class_challenges(tenant: Tenant) -> list[Challenge]:
-    return list(db.session.scalars(of_tenant(Challenge, tenant).order_by(Challenge.id)))
+    return list(db.session.scalars(select_of_tenant(Challenge, tenant).order_by(Challenge.id)))
 
 
 def markdown_html(text: str | None) -> Markup:
@@ -77,10 +77,12 @@ def tenants() -> list[Tenant]:
 
 def class_summary(tenant: Tenant) -> dict:
     students = db.session.scalar(
-        select(func.count()).select_from(User).where(in_tenant(User, tenant.id), User.role == Role.STUDENT)
+        select(func.count())
+        .select_from(User)
+        .where(belongs_to_tenant_id(User, tenant.id), User.role == Role.STUDENT)
     )
     submissions = db.session.scalar(
-        select(func.count()).select_from(Submission).where(in_tenant(Submission, tenant.id))
+        select(func.count()).select_from(Submission).where(belongs_to_tenant_id(Submission, tenant.id))
     )
     return {
         "tenant": tenant,

@@ -15,7 +15,11 @@ from markupsafe import Markup
 
 from scoring import Metric, metric_named
 from service.accounts.sign_in import sign_in, sign_out
-from service.challenges.lookup import challenge_for, challenge_of, visible_challenge
+from service.challenges.lookup import (
+    own_class_challenge_by_slug,
+    tenant_challenge_by_slug,
+    visible_challenge_by_id,
+)
 from service.errors import ServiceError
 from service.grading.submissions import get_visible_submission
 from service.http.rate_limits import limiter, login_throttle, setting
@@ -23,7 +27,7 @@ from service.results.feedback import format_score, seen_by
 from service.results.finals import select_finals
 from service.results.leaderboard import leaderboard
 from service.store.models import MAX_ID, Challenge, Role
-from service.store.tenancy import target_tenant
+from service.store.tenancy import own_or_named_tenant
 from service.web.content import (
     challenge_facts,
     class_challenges,
@@ -176,7 +180,7 @@ def challenge_list():
 @bp.get("/challenges/<int:challenge_id>")
 @page()
 def challenge_page(challenge_id: int):
-    shown = visible_challenge(current_user, challenge_id)  # another class's: not found
+    shown = visible_challenge_by_id(current_user, challenge_id)  # another class's: not found
     operator_tenant = shown.tenant.slug if current_user.role is Role.ADMIN else None
     return render_template(
         "web/challenge.html", operator_tenant=operator_tenant, **challenge_facts(shown, current_user)
@@ -205,14 +209,14 @@ def job(job_id: int):
 @bp.get("/submissions")
 @page()
 def submissions():
-    challenge = challenge_for(current_user, request.args.get("challenge") or None)
+    challenge = own_class_challenge_by_slug(current_user, request.args.get("challenge") or None)
     return _submissions_page(challenge, saved=request.args.get("saved") == "1")
 
 
 @bp.post("/final-submissions")
 @page()
 def choose_finals():
-    challenge = challenge_for(current_user, request.form.get("challenge") or None)
+    challenge = own_class_challenge_by_slug(current_user, request.form.get("challenge") or None)
     chosen = [int(v) for v in request.form.getlist("job_ids") if JOB_ID.fullmatch(v) and int(v) <= MAX_ID]
     try:
         select_finals(current_user, challenge, chosen)
@@ -241,8 +245,8 @@ def class_challenge_page(template: str, endpoint: str, content) -> str:
     first; `content(challenge)` gives the template's own values."""
     if current_user.role is Role.ADMIN and not request.args.get("tenant"):
         return render_template("web/pick_class.html", tenants=tenants(), target=endpoint)
-    tenant = target_tenant(current_user, request.args.get("tenant") or None)
-    challenge = challenge_of(tenant, request.args.get("challenge") or None)
+    tenant = own_or_named_tenant(current_user, request.args.get("tenant") or None)
+    challenge = tenant_challenge_by_slug(tenant, request.args.get("challenge") or None)
     operator_tenant = tenant.slug if current_user.role is Role.ADMIN else None
     return render_template(
         template, tenant=tenant, challenge=challenge, challenges=class_challenges(tenant),

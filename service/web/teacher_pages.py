@@ -25,7 +25,7 @@ from service.errors import InvalidInput, ServiceError
 from service.http.challenge_schemas import ChallengeCreateSchema
 from service.http.problems import flatten_messages
 from service.store.models import Challenge, Role, Tenant
-from service.store.tenancy import get_scoped_or_404, target_tenant
+from service.store.tenancy import get_visible_by_id, own_or_named_tenant
 from service.web.content import class_summary, tenants
 from service.web.pages import STAFF, bp
 from service.web.session import page
@@ -40,13 +40,13 @@ TARGET_KINDS = (("binary", "Target 0/1"), ("labels", "Target: class labels"), ("
 def teacher():
     if current_user.role is Role.ADMIN and not request.args.get("tenant"):
         return render_template("web/pick_class.html", tenants=tenants(), target="web.teacher")
-    return _class_page(target_tenant(current_user, request.args.get("tenant") or None))
+    return _class_page(own_or_named_tenant(current_user, request.args.get("tenant") or None))
 
 
 @bp.post("/teacher/challenges")
 @page(*STAFF)
 def new_challenge():
-    tenant = target_tenant(current_user, request.args.get("tenant") or None)
+    tenant = own_or_named_tenant(current_user, request.args.get("tenant") or None)
     try:
         made = create_challenge(tenant, _draft(request.form, request.files))
     except ServiceError as error:  # the domain left nothing half-made in the session
@@ -57,7 +57,7 @@ def new_challenge():
 @bp.post("/teacher/challenges/<int:challenge_id>")
 @page(*STAFF)
 def challenge_settings(challenge_id: int):
-    challenge = get_scoped_or_404(Challenge, challenge_id, current_user)
+    challenge = get_visible_by_id(Challenge, challenge_id, current_user)
     tenant = challenge.tenant
     try:
         _apply(challenge, request.form.get("action"))

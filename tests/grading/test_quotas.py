@@ -20,9 +20,13 @@ def test_a_grant_counts_on_its_own_day_only(ann, make_user):
         teacher = db.session.get(User, teacher_id)
         for offset, extra in ((-1, 2), (0, 1), (1, 4)):
             at_noon(ann, DAY + timedelta(days=offset))
-            quotas.grant_extra(teacher, student, challenge, extra, "a day of its own", ann.extensions["clock"]())
+            quotas.grant_extra(
+                teacher, student, challenge, extra, "a day of its own", ann.extensions["clock"]()
+            )
         default = ann.config["SETTINGS"].daily_submission_quota
-        limits = [quotas.daily_limit(student, challenge, DAY + timedelta(days=d), default) for d in (-1, 0, 1, 2)]
+        limits = [
+            quotas.daily_limit(student, challenge, DAY + timedelta(days=d), default) for d in (-1, 0, 1, 2)
+        ]
         assert limits == [7, 6, 9, 5]
         at_noon(ann, DAY)
         assert quotas.quota_status(student, challenge, *clock_and_default(ann))["limit"] == 6

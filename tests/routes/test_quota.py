@@ -46,7 +46,9 @@ def test_sixth_upload_of_the_day_is_429_and_says_when_the_quota_resets(client, t
 
 def test_invalid_files_give_their_slot_back(client, two_classes, good_submission):
     student = login(client, "student-a")
-    job = wait_until_done(client, student, upload(client, student, b"Id,Probability\n1,oops\n").headers["Location"])
+    job = wait_until_done(
+        client, student, upload(client, student, b"Id,Probability\n1,oops\n").headers["Location"]
+    )
     assert job["status"] == "rejected"
     assert quota(client, student)["used"] == 0
 

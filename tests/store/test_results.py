@@ -4,7 +4,7 @@ import csv
 import io
 
 import service.accounts.users as accounts
-from service.challenges.lookup import challenge_of
+from service.challenges.lookup import tenant_challenge_by_slug
 from service.challenges.reveal import set_revealed
 from service.extensions import db
 from service.results.export import export_scores
@@ -33,7 +33,7 @@ def test_selection_and_reveal_rank_the_private_leaderboard(store_app):
     jobs = _class(store_app)
     with store_app.app_context():
         ann = accounts.user_by_username("ann")
-        challenge = challenge_of(ann.tenant, None)
+        challenge = tenant_challenge_by_slug(ann.tenant, None)
         assert leaderboard(challenge, ann)["private"] is None
         select_finals(ann, challenge, [jobs["ann-1"], jobs["ann-2"]])
         set_revealed(challenge, True)
@@ -100,7 +100,7 @@ def test_a_difference_beyond_the_shown_decimals_moves_no_standing_and_orders_no_
     add_scored(store_app, "ann", 0.812344, 0.5, minute=2)  # better, but not at the shown precision
     with store_app.app_context():
         ann = accounts.user_by_username("ann")
-        challenge = challenge_of(ann.tenant, None)
+        challenge = tenant_challenge_by_slug(ann.tenant, None)
         board = leaderboard(challenge, ann)["public"]
         assert [(row["student"], row["rank"], row["score"]) for row in board] == [
             ("bob", 1, 0.81234), ("ann", 2, 0.81234)]  # fmt: skip
@@ -117,7 +117,7 @@ def test_showing_more_decimals_lets_the_better_of_two_once_equal_scores_hold(sto
     second = add_scored(store_app, "ann", 0.812344, 0.5, minute=2)
     with store_app.app_context():
         ann = accounts.user_by_username("ann")
-        challenge = challenge_of(ann.tenant, None)
+        challenge = tenant_challenge_by_slug(ann.tenant, None)
         assert select_finals(ann, challenge, [])["job_ids"] == [first]
         edit_challenge(challenge, {"score_precision": 6})
         assert select_finals(ann, challenge, [])["job_ids"] == [second]
@@ -134,7 +134,7 @@ def test_a_score_on_a_half_rounds_for_its_standing_as_students_read_it(store_app
     with store_app.app_context():
         ann = accounts.user_by_username("ann")
         assert round(0.500525, 5) == round(0.5005249, 5) == 0.50052
-        assert select_finals(ann, challenge_of(ann.tenant, None), [])["job_ids"] == [first]
+        assert select_finals(ann, tenant_challenge_by_slug(ann.tenant, None), [])["job_ids"] == [first]
         db.session.remove()
 
 
@@ -147,7 +147,7 @@ def test_the_private_leaderboard_ties_scores_equal_at_the_shown_precision_to_the
     add_scored(store_app, "bob", 0.7, 0.6000010416666667, minute=2)  # reads 0.6 too
     with store_app.app_context():
         ann = accounts.user_by_username("ann")
-        challenge = challenge_of(ann.tenant, None)
+        challenge = tenant_challenge_by_slug(ann.tenant, None)
         set_revealed(challenge, True)
         board = leaderboard(challenge, ann)["private"]
         assert [(row["student"], row["rank"], row["score"]) for row in board] == [

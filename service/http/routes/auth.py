@@ -28,7 +28,10 @@ class Login(MethodView):
     def post(self, credentials):
         """Exchange a username and password for an access token and a refresh token."""
         return sign_in(
-            credentials["username"], credentials["password"], get_remote_address(), login_throttle(),
+            credentials["username"],
+            credentials["password"],
+            get_remote_address(),
+            login_throttle(),
             credentials["class_slug"],
         )
 

@@ -5,7 +5,11 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 
 from service.challenges.files import file_of, sample_submission_of
-from service.challenges.lookup import visible_challenge, visible_challenges
+from service.challenges.lookup import (
+    challenges_visible_to,
+    visible_challenge_by_id,
+    visible_challenge_by_slug,
+)
 from service.extensions import db
 from service.http.blueprint import Blueprint
 from service.http.challenge_schemas import ChallengeSchema
@@ -20,7 +24,7 @@ class Challenges(MethodView):
     @blp.response(200, ChallengeSchema(many=True))
     def get(self):
         """The challenges of your tenant."""
-        return visible_challenges(current_user)
+        return challenges_visible_to(current_user)
 
 
 @blp.route("/challenges/<int:challenge_id>")
@@ -31,7 +35,9 @@ class ChallengeById(MethodView):
     @blp.response(200, ChallengeSchema)
     def get(self, challenge_id=None, slug=None):
         """One challenge of your tenant, by id or slug."""
-        return visible_challenge(current_user, challenge_id, slug)
+        if challenge_id is None:
+            return visible_challenge_by_slug(current_user, slug)
+        return visible_challenge_by_id(current_user, challenge_id)
 
 
 @blp.route("/challenges/<int:challenge_id>/files/<string:name>")
@@ -41,7 +47,7 @@ class ChallengeFileDownload(MethodView):
     @blp.response(200, content_type="application/octet-stream")
     def get(self, challenge_id, name):
         """Download one of the challenge's files."""
-        found = file_of(visible_challenge(current_user, challenge_id), name)
+        found = file_of(visible_challenge_by_id(current_user, challenge_id), name)
         return _attachment(found.content, found.name, "application/octet-stream")
 
 
@@ -52,7 +58,7 @@ class SampleSubmission(MethodView):
     @blp.response(200, content_type="text/csv")
     def get(self, challenge_id):
         """A valid submission for the challenge: every Id of its key, a placeholder prediction."""
-        challenge = visible_challenge(current_user, challenge_id)
+        challenge = visible_challenge_by_id(current_user, challenge_id)
         sample = sample_submission_of(challenge)
         db.session.commit()  # a sample made just now is stored, never made again
         return _attachment(sample, f"{challenge.slug}-sample-submission.csv", "text/csv")

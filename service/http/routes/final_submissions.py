@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 
-from service.challenges.lookup import challenge_for
+from service.challenges.lookup import own_class_challenge_by_slug
 from service.http.blueprint import Blueprint
 from service.http.result_schemas import ChallengeArgsSchema, FinalSelectionSchema, FinalSelectionUpdateSchema
 from service.http.schemas import ProblemSchema
@@ -20,7 +20,7 @@ class FinalSubmissions(MethodView):
     @blp.response(200, FinalSelectionSchema)
     def get(self, query):
         """Your submissions that the private leaderboard ranks (by default your best public one)."""
-        return final_selection(current_user, challenge_for(current_user, query["challenge"]))
+        return final_selection(current_user, own_class_challenge_by_slug(current_user, query["challenge"]))
 
     @blp.arguments(FinalSelectionUpdateSchema, error_status_code=400)
     @blp.response(200, FinalSelectionSchema)
@@ -30,5 +30,5 @@ class FinalSubmissions(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="more than two jobs, or a job without a score")
     def put(self, selection):
         """Choose up to two of your graded submissions as final; [] returns to the default."""
-        challenge = challenge_for(current_user, selection["challenge"])
+        challenge = own_class_challenge_by_slug(current_user, selection["challenge"])
         return select_finals(current_user, challenge, selection["job_ids"])

@@ -4,7 +4,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 
-from service.challenges.lookup import challenge_for
+from service.challenges.lookup import own_class_challenge_by_slug
 from service.grading.submissions import accept_submission, get_visible_submission, visible_submissions
 from service.http.blueprint import Blueprint
 from service.http.context import now, settings
@@ -58,7 +58,7 @@ class Jobs(MethodView):
     def post(self, form, headers):
         """Queue a CSV for grading; poll the job at its Location."""
         upload = form["file"]
-        challenge = challenge_for(current_user, form["challenge"])
+        challenge = own_class_challenge_by_slug(current_user, form["challenge"])
         submission, _ = accept_submission(
             current_user,
             challenge,

@@ -3,14 +3,14 @@
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 
-from service.challenges.lookup import challenge_of
+from service.challenges.lookup import tenant_challenge_by_slug
 from service.http.blueprint import Blueprint
 from service.http.result_schemas import (
     LeaderboardQuerySchema,
     LeaderboardSchema,
 )
 from service.results.leaderboard import leaderboard
-from service.store.tenancy import target_tenant
+from service.store.tenancy import own_or_named_tenant
 
 blp = Blueprint("leaderboard", __name__, description="The class leaderboard")
 
@@ -24,5 +24,6 @@ class Leaderboard(MethodView):
     def get(self, query):
         """Best public score per student, ranked; the private ranks once revealed (staff: always)."""
         return leaderboard(
-            challenge_of(target_tenant(current_user, query["tenant"]), query["challenge"]), current_user
+            tenant_challenge_by_slug(own_or_named_tenant(current_user, query["tenant"]), query["challenge"]),
+            current_user,
         )

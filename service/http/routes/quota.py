@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 
 import service.grading.quotas as quotas
-from service.challenges.lookup import challenge_for
+from service.challenges.lookup import own_class_challenge_by_slug
 from service.http.blueprint import Blueprint
 from service.http.context import now, settings
 from service.http.schemas import (
@@ -23,5 +23,5 @@ class Quota(MethodView):
     @blp.response(200, QuotaSchema)
     def get(self, query):
         """Your quota for a challenge today: limit, used, remaining and when it resets (UTC midnight)."""
-        challenge = challenge_for(current_user, query["challenge"])
+        challenge = own_class_challenge_by_slug(current_user, query["challenge"])
         return quotas.quota_status(current_user, challenge, now(), settings().daily_submission_quota)

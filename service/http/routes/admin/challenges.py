@@ -14,7 +14,7 @@ from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import ProblemSchema, TenantQuerySchema
 from service.http.uploads import UploadParser, uploads_of
 from service.store.models import Challenge
-from service.store.tenancy import get_scoped_or_404, target_tenant
+from service.store.tenancy import get_visible_by_id, own_or_named_tenant
 
 blp = admin_blueprint("challenges", "Make and edit challenges, reveal private scores (teachers, operator)")
 blp.ARGUMENTS_PARSER = UploadParser()
@@ -33,7 +33,7 @@ class Challenges(MethodView):
         """Make a challenge from an answer key (multipart); the operator adds `?tenant=`."""
         key = form.pop("answer_key")
         draft = ChallengeDraft(answer_key=uploads_of([key])[0], files=uploads_of(form.pop("files")), **form)
-        return create_challenge(target_tenant(current_user, query["tenant"]), draft)
+        return create_challenge(own_or_named_tenant(current_user, query["tenant"]), draft)
 
 
 @blp.route("/challenges/<int:challenge_id>")
@@ -45,5 +45,5 @@ class ChallengeSettings(MethodView):
     @blp.response(200, ChallengeSchema)
     def patch(self, changes, files, challenge_id):
         """Edit title, description, deadline, quota, files; open or close; reveal private scores."""
-        challenge = get_scoped_or_404(Challenge, challenge_id, current_user)
+        challenge = get_visible_by_id(Challenge, challenge_id, current_user)
         return edit_challenge(challenge, changes, uploads_of(files["files"]))

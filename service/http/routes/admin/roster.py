@@ -6,7 +6,7 @@ from flask_jwt_extended import current_user
 import service.accounts.users as accounts
 from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import RosterEntrySchema, RosterFileSchema, TenantQuerySchema
-from service.store.tenancy import target_tenant
+from service.store.tenancy import own_or_named_tenant
 
 blp = admin_blueprint("roster", "Roster import (teachers, operator)")
 
@@ -20,4 +20,6 @@ class Roster(MethodView):
     @blp.response(201, RosterEntrySchema(many=True))
     def post(self, query, files):
         """Import students from a CSV (username,email[,password]); generated passwords are answered once."""
-        return accounts.import_roster(files["file"].read(), target_tenant(current_user, query["tenant"]))
+        return accounts.import_roster(
+            files["file"].read(), own_or_named_tenant(current_user, query["tenant"])
+        )

@@ -7,7 +7,7 @@ from flask_jwt_extended import current_user
 from service.http.result_schemas import ExportQuerySchema
 from service.http.routes.admin import admin_blueprint, staff_only
 from service.results.export import Export, export_scores
-from service.store.tenancy import target_tenant
+from service.store.tenancy import own_or_named_tenant
 
 blp = admin_blueprint("scores", "Score export (teachers, operator)")
 
@@ -35,5 +35,5 @@ class Scores(MethodView):
     @blp.doc(responses={"200": {"description": "CSV (default) or JSON, as a download", "content": DOWNLOADS}})
     def get(self, query):
         """Every submission of your tenant (?best=true: one row per student), as CSV or ?format=json."""
-        tenant = target_tenant(current_user, query["tenant"])
+        tenant = own_or_named_tenant(current_user, query["tenant"])
         return streamed(export_scores(tenant, query["format"], query["best"], query["challenge"]))

@@ -5,7 +5,7 @@ from flask_jwt_extended import current_user
 
 import service.accounts.users as accounts
 import service.grading.quotas as quotas
-from service.challenges.lookup import challenge_for
+from service.challenges.lookup import own_class_challenge_by_slug
 from service.http.context import now
 from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import (
@@ -19,7 +19,7 @@ from service.http.schemas import (
     UserSchema,
 )
 from service.store.models import Role, User
-from service.store.tenancy import get_scoped_or_404, target_tenant
+from service.store.tenancy import get_visible_by_id, own_or_named_tenant
 
 blp = admin_blueprint("users", "Users of a class (teachers, operator)")
 
@@ -32,7 +32,7 @@ class Users(MethodView):
     @blp.response(200, UserSchema(many=True))
     def get(self, query):
         """The users of your tenant."""
-        tenant = target_tenant(current_user, query["tenant"]) if query["tenant"] is not None else None
+        tenant = own_or_named_tenant(current_user, query["tenant"]) if query["tenant"] is not None else None
         return accounts.list_users(current_user, tenant)
 
     @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
@@ -40,7 +40,7 @@ class Users(MethodView):
     @blp.response(201, CreatedUserSchema)
     def post(self, query, new_user):
         """Create a student or teacher in your tenant; without a password, one is generated and answered once."""
-        tenant = target_tenant(current_user, query["tenant"])
+        tenant = own_or_named_tenant(current_user, query["tenant"])
         user, generated = accounts.enrol_user(
             new_user["username"], new_user["password"], tenant, Role(new_user["role"]), new_user["email"]
         )
@@ -55,7 +55,7 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):
         """One user of your tenant."""
-        return get_scoped_or_404(User, user_id, current_user)
+        return get_visible_by_id(User, user_id, current_user)
 
 
 @blp.route("/users/<int:user_id>/password")
@@ -66,7 +66,7 @@ class UserPassword(MethodView):
     @blp.response(200, NewPasswordSchema)
     def post(self, reset, user_id):
         """Set a user's password, or generate one (answered once, never logged)."""
-        user = get_scoped_or_404(User, user_id, current_user)
+        user = get_visible_by_id(User, user_id, current_user)
         return {"username": user.username, "password": accounts.reset_password(user, reset["password"])}
 
 
@@ -77,7 +77,7 @@ class UserDisable(MethodView):
     @blp.response(200, UserSchema)
     def post(self, user_id):
         """Disable a user: sign-in refused, tokens rejected."""
-        user = get_scoped_or_404(User, user_id, current_user)
+        user = get_visible_by_id(User, user_id, current_user)
         accounts.disable_user(user)
         return user
 
@@ -89,7 +89,7 @@ class UserEnable(MethodView):
     @blp.response(200, UserSchema)
     def post(self, user_id):
         """Let a disabled user sign in again (tokens from before the disable stay refused)."""
-        user = get_scoped_or_404(User, user_id, current_user)
+        user = get_visible_by_id(User, user_id, current_user)
         accounts.enable_user(user)
         return user
 
@@ -102,6 +102,6 @@ class ExtraSubmissions(MethodView):
     @blp.response(201, QuotaGrantSchema)
     def post(self, grant, user_id):
         """Grant a student extra submissions for today (an accommodation), recorded with who and when."""
-        student = get_scoped_or_404(User, user_id, current_user)
-        challenge = challenge_for(student, grant["challenge"])
+        student = get_visible_by_id(User, user_id, current_user)
+        challenge = own_class_challenge_by_slug(student, grant["challenge"])
         return quotas.grant_extra(current_user, student, challenge, grant["extra"], grant["reason"], now())
