@@ -7,8 +7,8 @@ from .answer_key import AnswerKey, load_answer_key, read_answer_key
 from .errors import AnswerKeyError, NotTextError, Problem, SubmissionError
 from .key_file import KeyFile, read_key_file
 from .metrics import METRICS, Metric, metric_named, roc_auc
+from .reading.strict import Submission
 from .score import ScoreResult, score_submission
-from .strict import Submission
 from .submission import parse_submission, require_text
 
 __all__ = [

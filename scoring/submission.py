@@ -19,9 +19,9 @@ import pandas as pd
 
 from .answer_key import ID_COLUMN, AnswerKey
 from .errors import NotTextError, Problem, ProblemCollector, SubmissionError, shown
-from .scan import Scanner
-from .strict import UTF8_BOM, ByteWindow, Submission, is_permutation, parse_strict, unquoted_lines
-from .text_cells import read_text_cells
+from .reading.scan import Scanner
+from .reading.strict import UTF8_BOM, ByteWindow, Submission, is_permutation, parse_strict, unquoted_lines
+from .reading.text_cells import read_text_cells
 
 # An extra-columns message names this many, then says how many more.
 NAMED_EXTRA_COLUMNS = 10

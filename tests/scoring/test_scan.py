@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scoring import AnswerKey, SubmissionError, parse_submission
-from scoring import scan as scan_module
-from scoring.chars import LAST_SPECIAL_CODE_POINT, special_characters
 from scoring.errors import ProblemCollector
-from scoring.scan import Scanner, _quote_states
-from scoring.strict import parse_strict
+from scoring.reading import scan as scan_module
+from scoring.reading.chars import LAST_SPECIAL_CODE_POINT, special_characters
+from scoring.reading.scan import Scanner, _quote_states
+from scoring.reading.strict import parse_strict
 
 HEADER = b"Id,Probability\n"
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import strict
+from scoring.reading import strict
 
 chunks = st.binary(max_size=0) | st.lists(st.sampled_from([b"\r", b"\n", b"a", b",", b"\r\n"])).map(b"".join)
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from scoring import AnswerKey, NotTextError, SubmissionError, parse_submission, score_submission
-from scoring.strict import parse_strict
+from scoring.reading.strict import parse_strict
 from scoring.submission import _parse_fast
 from tests.conftest import submission_csv
 

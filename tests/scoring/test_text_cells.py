@@ -9,8 +9,8 @@ from sklearn.metrics import f1_score
 
 from scoring import AnswerKey, SubmissionError, read_key_file, score_submission
 from scoring.errors import ProblemCollector
-from scoring.strict import parse_strict
-from scoring.text_cells import SPARE_LINES, TextRowReader, _parse_fast
+from scoring.reading.strict import parse_strict
+from scoring.reading.text_cells import SPARE_LINES, TextRowReader, _parse_fast
 
 
 @pytest.fixture(scope="module")

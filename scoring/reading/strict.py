@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer_key import AnswerKey
-from .errors import ProblemCollector, shown
+from ..answer_key import AnswerKey
+from ..errors import ProblemCollector, shown
 from .rows import RowReader
 
 NEWLINE, COMMA, CARRIAGE_RETURN = ord("\n"), ord(","), ord("\r")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .answer_key import AnswerKey
-from .errors import Problem, ProblemCollector, SubmissionError, shown
+from ..answer_key import AnswerKey
+from ..errors import Problem, ProblemCollector, SubmissionError, shown
 from .rows import RowReader
 from .strict import (
     CARRIAGE_RETURN,

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer_key import AnswerKey
+from ..answer_key import AnswerKey
+from ..errors import MAX_LISTED_PROBLEMS, Problem, ProblemCollector
 from .chars import INVALID, special_characters
-from .errors import MAX_LISTED_PROBLEMS, Problem, ProblemCollector
 from .rows import (
     LARGEST_ID_DIGITS,
     SATURATED_EXPONENT,

@@ -1,0 +1,15 @@
+"""Reading a submission's rows: one CSV format, one definition, and shortcuts proved equal to it.
+
+The definition is the reference reader: `rows.RowReader` reads each record as Python's csv
+module splits it and each cell as `float()`/`int()` read it, and `strict.parse_strict` checks a
+whole file's rows against the key. Every other reader is an optimisation of it, kept only
+because it is faster, and a property test checks that it accepts, reads and refuses exactly
+what the reference does (tests/scoring/reading/):
+
+- `text_cells.py`: text Ids or class labels, with a pandas fast path for valid files;
+- `scan.py`: the vectorised check of whole-number Ids and numbers, which counts every problem
+  the reference would find.
+
+A rule of the format is changed in the reference first; the property tests then say which
+shortcut must follow.
+"""
