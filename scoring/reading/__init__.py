@@ -6,9 +6,10 @@ whole file's rows against the key. Every other reader is an optimisation of it, 
 because it is faster, and a property test checks that it accepts, reads and refuses exactly
 what the reference does (tests/scoring/reading/):
 
-- `text_cells.py`: text Ids or class labels, with a pandas fast path for valid files;
-- `scan.py`: the vectorised check of whole-number Ids and numbers, which counts every problem
-  the reference would find.
+- `numbers.py`: whole-number Ids and numbers, with a pandas fast path for valid files, and
+  `scan.py` (with the modules it names), the vectorised check of any other file, which finds
+  and counts every problem the reference would find;
+- `text_cells.py`: text Ids or class labels, with a pandas fast path for valid files.
 
 A rule of the format is changed in the reference first; the property tests then say which
 shortcut must follow.

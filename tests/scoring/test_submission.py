@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from scoring import AnswerKey, NotTextError, SubmissionError, parse_submission, score_submission
+from scoring.reading.numbers import _parse_fast
 from scoring.reading.strict import parse_strict
-from scoring.submission import _parse_fast
 from tests.conftest import submission_csv
 
 
