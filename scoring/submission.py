@@ -17,7 +17,8 @@ import numpy as np
 from .answer_key import ID_COLUMN, AnswerKey
 from .errors import NotTextError, Problem, ProblemCollector, SubmissionError, shown
 from .reading.numbers import read_numbers
-from .reading.strict import UTF8_BOM, Submission
+from .reading.plain import UTF8_BOM
+from .reading.strict import Submission
 from .reading.text_cells import read_text_cells
 
 # An extra-columns message names this many, then says how many more.

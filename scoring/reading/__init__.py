@@ -9,7 +9,9 @@ what the reference does (tests/scoring/reading/):
 - `numbers.py`: whole-number Ids and numbers, with a pandas fast path for valid files, and
   `scan.py` (with the modules it names), the vectorised check of any other file, which finds
   and counts every problem the reference would find;
-- `text_cells.py`: text Ids or class labels, with a pandas fast path for valid files.
+- `text_cells.py`: text Ids or class labels, with a pandas fast path for valid files;
+- `plain.py`: what both pandas paths check first, so that pandas reads the rows as the
+  reference does.
 
 A rule of the format is changed in the reference first; the property tests then say which
 shortcut must follow.

@@ -14,8 +14,9 @@ import pandas as pd
 
 from ..answer_key import AnswerKey
 from ..errors import ProblemCollector
+from .plain import UTF8_BOM, ByteWindow, is_permutation, unquoted_lines
 from .scan import Scanner
-from .strict import UTF8_BOM, ByteWindow, Submission, is_permutation, parse_strict, unquoted_lines
+from .strict import Submission, parse_strict
 
 
 def read_numbers(data: bytes, start: int, end: int, key: AnswerKey) -> Submission:
