@@ -8,8 +8,8 @@ from .errors import AnswerKeyError, NotTextError, Problem, SubmissionError
 from .formulas import roc_auc
 from .key_file import KeyFile, read_key_file
 from .metrics import METRICS, Metric, metric_named
+from .reading.strict import Submission
 from .score import ScoreResult, score_submission
-from .strict import Submission
 from .submission import parse_submission, require_text
 
 __all__ = [

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answer_key import AnswerKey
-from .strict import Submission
+from .reading.strict import Submission
 from .submission import parse_submission
 
 _LARGEST = float(np.finfo(np.float64).max)

@@ -1,12 +1,10 @@
 """Reading a Kaggle-format submission (`Id,<prediction column>`) against an answer key.
 
-Whole-number Ids with numeric predictions (GMSC's `Id,Probability`): a valid file takes the fast
-path (pandas' C parser plus vectorised checks). Anything that path does not accept is checked by
-`scan.Scanner`, which finds exactly what the strict row-by-row reader (`rows.py`, the reference)
-finds, in vectorised passes whose cost is linear in the file and whose memory is bounded whatever
-it holds; the reference words the problems listed and reads the values of a valid file the fast
-path refused. Text Ids or class labels are read by `text_cells.py`. Either way the predictions are
-then checked against the metric's range (probabilities in [0, 1] for log loss...).
+The header and the encoding are checked here; the rows are read by `reading/`: whole-number Ids
+with numeric predictions (GMSC's `Id,Probability`) by `reading/numbers.py`, text Ids or class
+labels by `reading/text_cells.py`, each a fast path proved equal to the reference reader
+(`reading/rows.py`, `reading/strict.py`). Either way the predictions are then checked against the
+metric's range (probabilities in [0, 1] for log loss...).
 """
 
 from __future__ import annotations
@@ -15,13 +13,13 @@ import codecs
 import math
 
 import numpy as np
-import pandas as pd
 
 from .answer_key import ID_COLUMN, AnswerKey
 from .errors import NotTextError, Problem, ProblemCollector, SubmissionError, shown
-from .scan import Scanner
-from .strict import UTF8_BOM, ByteWindow, Submission, is_permutation, parse_strict, unquoted_lines
-from .text_cells import read_text_cells
+from .reading.numbers import read_numbers
+from .reading.plain import UTF8_BOM
+from .reading.strict import Submission
+from .reading.text_cells import read_text_cells
 
 # An extra-columns message names this many, then says how many more.
 NAMED_EXTRA_COLUMNS = 10
@@ -49,21 +47,10 @@ def parse_submission(data: bytes, key: AnswerKey) -> Submission:
     if key.text_ids or key.metric.prediction == "label":
         submission = read_text_cells(data, rows_start, rows_end, key)
     else:
-        submission = _numeric_rows(data, rows_start, rows_end, key)
+        submission = read_numbers(data, rows_start, rows_end, key)
     _check_range(submission, key)
     _check_magnitude(submission, key)
     return submission
-
-
-def _numeric_rows(data: bytes, rows_start: int, rows_end: int, key: AnswerKey) -> Submission:
-    fast = _parse_fast(data, key, rows_start, rows_end)
-    if fast is not None:
-        return fast
-    collector = ProblemCollector()
-    Scanner(data, key, collector).run(rows_start, rows_end)
-    collector.raise_if_any()
-    # A valid file the fast path refused (quotes, spaces...): as many rows as the key has.
-    return parse_strict(data[rows_start:rows_end].decode("utf-8"), key)
 
 
 def _check_range(submission: Submission, key: AnswerKey) -> None:
@@ -195,42 +182,3 @@ def _header_name(data: bytes, start: int, end: int) -> str:
     if end - start <= _PIECE:
         return data[start:end].decode("utf-8").strip().strip('"').strip()
     return data[start : start + 4 * 64].decode("utf-8", errors="ignore").strip().strip('"').strip() + "..."
-
-
-def _parse_fast(data: bytes, key: AnswerKey, start: int = 0, end: int | None = None) -> Submission | None:
-    """The common case, the rows data[start:end], in vectorised code; None means "read it strictly
-    instead". pandas reads at most one row more than the key has: a long file costs it no more."""
-    end = len(data) if end is None else end
-    if data.startswith(UTF8_BOM, start):  # pandas would drop it from the first Id; the reference does not
-        return None
-    first_line_end = data.find(b"\n", start, end)
-    first_line_end = end if first_line_end < 0 else first_line_end
-    if not unquoted_lines(data, start, end) or data.count(b",", start, first_line_end) != 1:
-        return None
-    try:
-        with np.errstate(invalid="ignore"):  # an empty Id cell: the strict reader says so
-            frame = pd.read_csv(
-                ByteWindow(data, start, end),
-                header=None,
-                names=["id", "prediction"],
-                # Ids left to pandas' own reading: int64 only if every cell is a whole number (asked
-                # for int64, it would cast 1.0, or 0.99999999999999999, to 1).
-                dtype={"prediction": "float64"},
-                # Two fields on the first line: a line with more is an error, not silently cut.
-                index_col=False,
-                # A blank line is a row of empty cells, refused below, not skipped.
-                skip_blank_lines=False,
-                nrows=len(key) + 1,
-                engine="c",
-            )
-    except (ValueError, IndexError, pd.errors.ParserError, OverflowError):
-        return None
-    if frame["id"].dtype != np.int64:
-        return None
-    predictions = frame["prediction"].to_numpy()
-    if not np.isfinite(predictions).all():  # a line of one cell: its prediction is NaN
-        return None
-    key_rows = key.rows_of(frame["id"].to_numpy())
-    if not is_permutation(key_rows, len(key)):  # also a file of more or fewer rows than the key
-        return None
-    return Submission(predictions, key_rows)

@@ -278,3 +278,13 @@ def test_the_shared_extensions_import_nothing_of_the_http_layer():
     path = PROJECT / "service" / "extensions.py"
     names = all_imports(ast.parse(path.read_text()), "service.extensions", False)
     assert {name for name in names if name.split(".")[:2] == ["service", "http"]} == set()
+
+
+def test_no_module_of_the_core_or_the_service_is_over_400_lines():
+    files = module_files(PROJECT, packages=("scoring", "service"))
+    long = {
+        module: n
+        for module, path in files.items()
+        if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"split these modules (at most {MAX_MODULE_LINES} lines each): {long}"

@@ -13,21 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .answer_key import AnswerKey
-from .errors import Problem, ProblemCollector, SubmissionError, shown
+from ..answer_key import AnswerKey
+from ..errors import Problem, ProblemCollector, SubmissionError, shown
+from .chars import COMMA, CR, NL
+from .plain import UTF8_BOM, ByteWindow, count_bytes, is_permutation, plain_rows
 from .rows import RowReader
-from .strict import (
-    CARRIAGE_RETURN,
-    COMMA,
-    NEWLINE,
-    UTF8_BOM,
-    ByteWindow,
-    Submission,
-    count_bytes,
-    is_permutation,
-    parse_strict,
-    plain_rows,
-)
+from .strict import Submission, parse_strict
 
 # Lines beyond the key's rows that the reference still reads (blank lines, repeated rows...).
 SPARE_LINES = 1000
@@ -40,7 +31,7 @@ def read_text_cells(data: bytes, start: int, end: int, key: AnswerKey) -> Submis
     fast = _parse_fast(data, key, start, end)
     if fast is not None:
         return fast
-    lines = count_bytes(data, (NEWLINE,), start, end)[0] + 1
+    lines = count_bytes(data, (NL,), start, end)[0] + 1
     if lines > 2 * len(key) + SPARE_LINES:
         raise SubmissionError([Problem(
             f"expected {len(key):,} rows (one per answer-key Id), found {lines:,} lines"
@@ -75,13 +66,13 @@ def _parse_packed(data: bytes, start: int, end: int, key: AnswerKey) -> Submissi
             return None
         return _submission(predictions, key.rows_of(frame[0].to_numpy()), key)
     view = np.frombuffer(data, dtype=np.uint8)[start:end]
-    line_starts = np.concatenate(([0], np.flatnonzero(view == NEWLINE) + 1))
+    line_starts = np.concatenate(([0], np.flatnonzero(view == NL) + 1))
     line_ends = np.append(line_starts[1:] - 1, len(view))  # where each line's newline is
     commas = np.flatnonzero(view == COMMA)  # as many as lines (plain_rows): one in each?
     if not ((line_starts <= commas) & (commas < line_ends)).all():
         return None
     if labels:
-        line_ends -= view[line_ends - 1] == CARRIAGE_RETURN  # a CRLF line's label ends before its CR
+        line_ends -= view[line_ends - 1] == CR  # a CRLF line's label ends before its CR
         predictions = key.packed_classes.rows_of(view, commas + 1, line_ends)
         if predictions is None or predictions.min() < 0:  # an unknown class, spaces around one...
             return None

@@ -11,8 +11,8 @@ import io
 import math
 import re
 
+from ..errors import ProblemCollector, cut, shown
 from .chars import as_ascii
-from .errors import ProblemCollector, cut, shown
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 # A number literal that float() accepts (checked first), in parts: sign, integer, fraction, exponent.

@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scoring import AnswerKey, SubmissionError, parse_submission
-from scoring import scan as scan_module
-from scoring.chars import LAST_SPECIAL_CODE_POINT, special_characters
 from scoring.errors import ProblemCollector
-from scoring.scan import Scanner, _quote_states
-from scoring.strict import parse_strict
+from scoring.reading import repeats, scan
+from scoring.reading.chars import LAST_SPECIAL_CODE_POINT, special_characters
+from scoring.reading.quotes import START_RECORD, quote_states
+from scoring.reading.scan import Scanner
+from scoring.reading.strict import parse_strict
 
 HEADER = b"Id,Probability\n"
 
@@ -96,7 +97,7 @@ def test_scan_finds_what_the_reference_finds(key, text):
 @given(st.one_of(texts, rowish), st.sampled_from([1, 2, 3, 5, 8, 16]))
 def test_windows_and_records_longer_than_a_window_change_nothing(key, text, chunk):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(scan_module, "CHUNK_BYTES", chunk)
+        patch.setattr(scan, "CHUNK_BYTES", chunk)
         assert_same(text.encode("utf-8"), key)
 
 
@@ -110,12 +111,12 @@ def test_rows_read_once_per_distinct_text_change_nothing(key, text, chunk, most)
     """Windows of repeated rows are read once per distinct row (or not, when too many differ)."""
     text = "\n".join([text] * 3)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(scan_module, "CHUNK_BYTES", chunk)
-        patch.setattr(scan_module, "_DEDUPE_BYTES", 4)
-        patch.setattr(scan_module, "_DEDUPE_BLOCK", 4)
-        patch.setattr(scan_module, "_DEDUPE_MOST", most)
-        patch.setattr(scan_module, "_DEDUPE_SAMPLE", 3)
-        patch.setattr(scan_module, "_DEDUPE_SAMPLE_MOST", most)
+        patch.setattr(scan, "CHUNK_BYTES", chunk)
+        patch.setattr(repeats, "_DEDUPE_BYTES", 4)
+        patch.setattr(repeats, "_DEDUPE_BLOCK", 4)
+        patch.setattr(repeats, "_DEDUPE_MOST", most)
+        patch.setattr(repeats, "_DEDUPE_SAMPLE", 3)
+        patch.setattr(repeats, "_DEDUPE_SAMPLE_MOST", most)
         assert_same(text.encode("utf-8"), key)
 
 
@@ -155,7 +156,7 @@ def test_fields_over_the_csv_size_limit_fail_where_csv_fails(key, text, chunk):
     limit = csv.field_size_limit(10)
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(scan_module, "CHUNK_BYTES", chunk)
+            patch.setattr(scan, "CHUNK_BYTES", chunk)
             assert_same(text.encode("utf-8"), key)
     finally:
         csv.field_size_limit(limit)
@@ -177,7 +178,7 @@ def test_quote_states_match_a_direct_simulation():
             continue
         x = np.frombuffer(text.encode(), dtype=np.uint8)
         q = np.flatnonzero(x == 34)
-        quotes = _quote_states(x, q, scan_module.START_RECORD, None)
+        quotes = quote_states(x, q, START_RECORD, None)
         assert quotes.syntax.tolist() == simulate_syntax_quotes(text), text
 
 
