@@ -148,7 +148,7 @@ def fill(url: str, folder: Path, args) -> tuple[Planted, int]:
         accounts.import_roster(roster.encode(), tenant)
         draft = ChallengeDraft(slug=CHALLENGE, title="Credit risk", metric="roc_auc",
                                answer_key=Upload("key.csv", key_bytes))  # fmt: skip
-        challenge = create_challenge(tenant, draft)
+        challenge = create_challenge(tenant, draft, app.config["SETTINGS"].max_answer_key_bytes)
         challenge_id, tenant_id = challenge.id, tenant.id
         key = answer_key_of(challenge)
         users = {u.username: u.id for u in tenant_users(tenant_id)}

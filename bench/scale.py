@@ -265,7 +265,8 @@ def one_commit_per_chunk() -> Iterator[None]:
 
 
 class Clock:
-    """The times the service writes while the bench fills: the quota day, created_at, started_at, finished_at."""
+    """The times the service writes while the bench fills: started_at and finished_at, and the quota
+    day of the bulk fill's rows (`accept_submission` is handed each upload's time)."""
 
     def __init__(self, app):
         self.moment = datetime.now(UTC).replace(tzinfo=None)
@@ -418,31 +419,17 @@ def accept_started(chunk: list[Upload], challenge_id: int, ids: list[int], clock
     """Each upload through `accept_submission`, then `lifecycle.start`, as POST /jobs and a worker do."""
     challenge = db.session.get(Challenge, challenge_id)
     job_ids = []
+    settings = clock.app.config["SETTINGS"]
     for u in chunk:
-        clock.moment = u.created_at
-        with created_at(u.created_at):
-            submission, _ = accept_submission(db.session.get(User, ids[u.student]), challenge,
-                                              "predictions.csv", u.content, None)  # fmt: skip
+        sent_at = u.created_at.replace(tzinfo=UTC)  # accept_submission takes the time it was sent
+        submission, _ = accept_submission(db.session.get(User, ids[u.student]), challenge,
+                                          "predictions.csv", u.content, None, settings, lambda at=sent_at: at)  # fmt: skip
         job_ids.append(submission.id)
         clock.moment = u.started_at
         lifecycle.start(submission.id)
     db.session.flush()
     db.session.expunge_all()
     return job_ids
-
-
-@contextmanager
-def created_at(moment: datetime) -> Iterator[None]:
-    """A submission row gets its created_at from the model's default; the bench backdates it."""
-
-    def backdate(_mapper, _connection, target):
-        target.created_at = moment
-
-    event.listen(Submission, "before_insert", backdate)
-    try:
-        yield
-    finally:
-        event.remove(Submission, "before_insert", backdate)
 
 
 def choose_finals(shape, plan, ids, challenge_id, finished, filled) -> None:

@@ -94,8 +94,8 @@ class Metric:
             wrong.append(f"target {self.target!r} is not one of {get_args(Target)}")
         if self.prediction not in get_args(Prediction):
             wrong.append(f"prediction {self.prediction!r} is not one of {get_args(Prediction)}")
-        if self.row_loss is None and self.target != "binary":
-            wrong.append("without a row loss it would be compared by DeLong's test, which needs 0/1 targets")
+        if self.row_loss is None and self.name != "roc_auc":
+            wrong.append("without a row loss it would be compared by DeLong's test, which compares ROC AUCs")
         if self.key_checks and self.target != "numeric":
             wrong.append("key checks apply to numeric targets only")
         if wrong:

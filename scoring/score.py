@@ -1,4 +1,7 @@
-"""Scoring a submission file: the one function every entry point calls."""
+"""Scoring a submission file, in two steps: `parse_submission` reads it against the key (or raises
+`SubmissionError`), then `score_parsed` scores what it read. `score_submission` does both, for the
+callers that need nothing in between (`/submit`, the tests, the benchmarks); the worker calls the two
+steps itself, because it keeps what was read for the integrity trace."""
 
 from __future__ import annotations
 

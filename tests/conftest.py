@@ -92,48 +92,43 @@ def configured_postgresql_url() -> str:
 @functools.cache
 def own_postgresql_database() -> str:
     """A database of this test process alone, made on first use on TEST_DATABASE_URL's server and
-    dropped when the session ends: two runs on one machine, or xdist's workers, never meet."""
+    dropped when the session ends: two runs on one machine, or xdist's workers, never meet.
+
+    The process holds an advisory lock named after its database for as long as it lives; a database
+    whose lock can be taken belongs to a run that was killed, and is dropped here."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
 
     from service.config import Settings
 
     server = make_url(Settings(database_url=os.environ["TEST_DATABASE_URL"]).sqlalchemy_url)
-    name = f"grader_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        for (stale,) in connection.execute(
-            text("SELECT datname FROM pg_database WHERE datname LIKE 'grader_test_%'")
+    name = f"grader_test_{uuid.uuid4().hex[:16]}"
+    holder = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool).connect()
+    _HELD.append((holder, name))
+    lock = "SELECT {}(hashtext(:name))"
+    holder.execute(text(lock.format("pg_advisory_lock")), {"name": name})
+    others = holder.execute(text(r"SELECT datname FROM pg_database WHERE datname LIKE 'grader\_test\_%'"))
+    for (other,) in others.all():
+        if (
+            other != name
+            and holder.execute(text(lock.format("pg_try_advisory_lock")), {"name": other}).scalar()
         ):
-            if not _process_lives(int(stale.split("_")[2])):  # a killed run's: nobody else drops it
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    _DROP_AT_EXIT.append((server, name))
+            holder.execute(text(f'DROP DATABASE IF EXISTS "{other}" WITH (FORCE)'))
+            holder.execute(text(lock.format("pg_advisory_unlock")), {"name": other})
+    holder.execute(text(f'CREATE DATABASE "{name}"'))
     return server.set(database=name).render_as_string(hide_password=False)
 
 
-_DROP_AT_EXIT: list = []
-
-
-def _process_lives(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
+_HELD: list = []  # (connection holding the database's lock, database name)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    for server, name in _DROP_AT_EXIT:
-        engine = create_engine(server, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    for holder, name in _HELD:
+        holder.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        holder.close()  # the lock goes with the connection
 
 
 def service_environment(**settings) -> dict[str, str]:
@@ -311,14 +306,14 @@ def redis_url(redis_server_url):
 
 
 def _claimed_redis_db(url: str):
-    """Each test process empties its db before every test: it takes a db no other process holds (1-15),
-    claimed in db 0 until it ends (or, if it is killed, for an hour)."""
+    """Each test process empties its db before every test: it takes a db of TEST_REDIS_URL's server
+    that no other process holds (1-15), claimed in db 0 until it ends (if it is killed, for six hours)."""
     from redis import Redis
 
-    server = Redis.from_url(url, db=0)
+    server = Redis.from_url(_with_db(url, 0))  # the URL's own db would win over a db= argument
     owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     for number in range(1, 16):
-        if server.set(f"{REDIS_CLAIMS}{number}", owner, nx=True, ex=3600):
+        if server.set(f"{REDIS_CLAIMS}{number}", owner, nx=True, ex=6 * 3600):
             break
     else:
         pytest.fail("every Redis db 1-15 is held by another test process")

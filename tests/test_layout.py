@@ -215,8 +215,16 @@ def test_the_cycle_check_ignores_late_imports_and_a_package_loading_its_submodul
 # Only the HTTP API and the pages read the request, know who is signed in and write headers; the
 # domain takes the user, the tenant, the settings and the time as arguments.
 REQUEST_LAYERS = ("service/http", "service/web")
-REQUEST_STATE = {"flask.request", "flask_jwt_extended.current_user", "flask_jwt_extended.get_current_user"}
-HEADER_WORDS = ("Retry-After", "X-Quota", "X-RateLimit", "Content-Type", "Content-Disposition", "Location")
+# What a module outside them may not import: the request and what flask-jwt-extended verified of it,
+# and the request layers themselves (service/__init__.py, which builds the app, wires them in).
+REQUEST_STATE = {
+    "flask.request", "flask.g", "flask.session", "flask_jwt_extended.current_user",
+    "flask_jwt_extended.get_current_user", "flask_jwt_extended.get_jwt", "flask_jwt_extended.get_jwt_identity",
+    "flask_jwt_extended.verify_jwt_in_request",
+}  # fmt: skip
+REQUEST_PACKAGES = ("service.http", "service.web")
+APP_BUILDER = "service"
+HEADER_PREFIXES = ("retry-after", "x-quota", "x-ratelimit", "content-type", "content-disposition", "location")
 MAX_MODULE_LINES = 400
 
 
@@ -231,21 +239,33 @@ def all_imports(tree: ast.AST, importer: str, is_package: bool) -> set[str]:
 
 
 def request_layer_leaks(root: Path) -> list[str]:
-    """Modules outside http/ and web/ that read request state or write response headers."""
+    """Modules outside http/ and web/ that read request state, import those layers or write headers."""
     leaks = []
     for module, path in module_files(root).items():
         if any(path.relative_to(root).is_relative_to(layer) for layer in REQUEST_LAYERS):
             continue
         tree = ast.parse(path.read_text(), filename=str(path))
-        for name in sorted(all_imports(tree, module, path.name == "__init__.py") & REQUEST_STATE):
+        imports = all_imports(tree, module, path.name == "__init__.py")
+        for name in sorted(imports & REQUEST_STATE):
             leaks.append(f"{module} imports {name}")
+        if module != APP_BUILDER:
+            for name in sorted(n for n in imports if n.startswith(REQUEST_PACKAGES) and n.count(".") == 2):
+                leaks.append(f"{module} imports {name}")
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr == "headers":
                 leaks.append(f"{module}:{node.lineno} touches .headers")
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "flask"
+            ):
+                if f"flask.{node.attr}" in REQUEST_STATE:
+                    leaks.append(f"{module}:{node.lineno} reads flask.{node.attr}")
             if isinstance(node, ast.keyword) and node.arg == "headers":
                 leaks.append(f"{module}:{node.lineno} passes headers=")
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in HEADER_WORDS:
-                leaks.append(f"{module}:{node.lineno} names the header {node.value}")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value.lower().startswith(HEADER_PREFIXES):
+                    leaks.append(f"{module}:{node.lineno} names the header {node.value}")
     return leaks
 
 
@@ -264,6 +284,8 @@ def test_the_layer_check_finds_planted_leaks(tmp_path):
             "service/grading/b.py": "from flask_jwt_extended import current_user\n",
             "service/grading/c.py": "def f(error):\n    return {'Retry-After': '5'}\n",
             "service/grading/d.py": "def f(response):\n    response.headers['X'] = '1'\n",
+            "service/grading/e.py": "import flask\n\ndef f():\n    return flask.g.user, {'x-quota-limit': 1}\n",
+            "service/grading/f.py": "from service.http.problems import problem\n",
         },
     )
     assert request_layer_leaks(tmp_path) == [
@@ -271,6 +293,9 @@ def test_the_layer_check_finds_planted_leaks(tmp_path):
         "service.grading.b imports flask_jwt_extended.current_user",
         "service.grading.c:2 names the header Retry-After",
         "service.grading.d:2 touches .headers",
+        "service.grading.e:4 reads flask.g",
+        "service.grading.e:4 names the header x-quota-limit",
+        "service.grading.f imports service.http.problems",
     ]
 
 
@@ -288,3 +313,16 @@ def test_no_module_of_the_core_or_the_service_is_over_400_lines():
         if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
     }
     assert not long, f"split these modules (at most {MAX_MODULE_LINES} lines each): {long}"
+
+
+def test_every_route_refuses_arguments_that_fail_their_schema_with_a_400():
+    # flask-smorest's default is 422; the API answers 400 for every request it cannot read.
+    unset = []
+    for path in sorted((PROJECT / "service" / "http" / "routes").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            called = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if called and node.func.attr == "arguments":
+                status = {k.arg: k.value for k in node.keywords}.get("error_status_code")
+                if not (isinstance(status, ast.Constant) and status.value == 400):
+                    unset.append(f"{path.relative_to(PROJECT)}:{node.lineno}")
+    assert not unset, f"arguments without error_status_code=400: {unset}"

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-
 from scoring import AnswerKeyError, KeyFile, read_key_file
 from service.accounts.users import SLUG
 from service.challenges.answer_keys import answer_key_of, default_answer_key
@@ -60,7 +58,7 @@ class ChallengeDraft:
     ladder_alpha: float = 0.05
 
 
-def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
+def create_challenge(tenant: Tenant, draft: ChallengeDraft, max_key_bytes: int) -> Challenge:
     """Validate the key whole, then make the challenge with its key and files in one commit."""
     if not SLUG.fullmatch(draft.slug):
         raise InvalidInput("slug: a challenge slug is 2-64 lowercase letters, digits or '-'")
@@ -68,7 +66,7 @@ def create_challenge(tenant: Tenant, draft: ChallengeDraft) -> Challenge:
     _check_feedback(draft.score_precision, draft.leaderboard_mode, draft.ladder_alpha)
     if db.session.scalar(select_of_tenant(Challenge, tenant).where(Challenge.slug == draft.slug)):
         raise Conflict(f"class {tenant.slug} has a challenge {draft.slug!r} already")
-    key_file = _read_key(draft)
+    key_file = _read_key(draft, max_key_bytes)
     _refuse_the_practice_key(key_file)
     stored = db.session.get(AnswerKeyFile, _sha256(key_file.stored))
     if stored is None:
@@ -153,8 +151,7 @@ def classes_of(challenge: Challenge) -> list[str] | None:
     return None if key.classes is None else [str(label) for label in key.classes.tolist()]
 
 
-def _read_key(draft: ChallengeDraft) -> KeyFile:
-    limit = current_app.config["SETTINGS"].max_answer_key_bytes
+def _read_key(draft: ChallengeDraft, limit: int) -> KeyFile:
     if len(draft.answer_key.content) > limit:
         raise InvalidInput(
             f"answer_key: the key has {len(draft.answer_key.content):,} bytes; the limit is {limit:,}"

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -67,7 +68,8 @@ def create(
         deadline=_moment(options["deadline"]), daily_quota=options["daily_quota"],
         files=tuple(_upload(path) for path in files),
     )  # fmt: skip
-    challenge = create_challenge(accounts.tenant_by_slug(tenant_slug), draft)
+    limit = current_app.config["SETTINGS"].max_answer_key_bytes
+    challenge = create_challenge(accounts.tenant_by_slug(tenant_slug), draft, limit)
     rows = part_rows(challenge)
     click.echo(f"{tenant_slug}/{challenge.slug} (id {challenge.id}): {challenge.metric}, "
                f"{rows['public']:,} Public and {rows['private']:,} Private rows, {len(challenge.files)} file(s)")  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from redis.exceptions import RedisError
@@ -31,7 +32,7 @@ def accept_submission(
     content: bytes,
     idempotency_key: str | None,
     settings: Settings,
-    received: datetime,
+    clock: Callable[[], datetime],
 ) -> tuple[Submission, bool]:
     """Store the upload as a queued submission, then enqueue its id: one transaction, this
     function's own (whatever refuses the upload rolls it back here).
@@ -51,17 +52,18 @@ def accept_submission(
     if resent is not None:
         return resent, False  # the same file again: its result, and no slot spent
     try:
-        quota_day = reserve_slot(user, challenge, received, settings.daily_submission_quota)
+        quota_day = reserve_slot(user, challenge, clock(), settings.daily_submission_quota)
         # After the slot: its row lock serialises this student's uploads.
         _refuse_past_the_in_flight_limit(user, settings.max_submissions_in_flight)
     except (QuotaExceeded, InFlightLimit):
         db.session.rollback()  # the slot just taken, if any, goes back with the transaction
         raise
-    stored_at = received.astimezone(UTC).replace(tzinfo=None)  # the store keeps naive UTC
+    # Read under the slot's row lock: one student's uploads are stored in the order they are sent.
+    received = clock().astimezone(UTC).replace(tzinfo=None)  # the store keeps naive UTC
     submission = Submission(
         tenant_id=user.tenant_id, user_id=user.id, challenge_id=challenge.id, filename=filename[:255],
         content=content, sha256=digest, size_bytes=len(content), idempotency_key=idempotency_key,
-        quota_day=quota_day, created_at=stored_at, late=challenge.late_at(stored_at),
+        quota_day=quota_day, created_at=received, late=challenge.late_at(received),
     )  # fmt: skip
     db.session.add(submission)
     try:

@@ -23,6 +23,7 @@ from service.challenges.authoring import (
 from service.challenges.reveal import set_deadline, set_revealed
 from service.errors import InvalidInput, ServiceError
 from service.http.challenge_schemas import ChallengeCreateSchema
+from service.http.context import settings
 from service.http.problems import flatten_messages
 from service.store.models import Challenge, Role, Tenant
 from service.store.tenancy import get_visible_by_id, own_or_named_tenant
@@ -48,7 +49,7 @@ def teacher():
 def new_challenge():
     tenant = own_or_named_tenant(current_user, request.args.get("tenant") or None)
     try:
-        made = create_challenge(tenant, _draft(request.form, request.files))
+        made = create_challenge(tenant, _draft(request.form, request.files), settings().max_answer_key_bytes)
     except ServiceError as error:  # the domain left nothing half-made in the session
         return _class_page(tenant, error.status, refusal=_refusal("new", error), sent=request.form)
     return redirect(url_for("web.teacher", tenant=_operator_tenant(tenant), _anchor=f"challenge-{made.id}"))

@@ -327,9 +327,10 @@ def test_a_declaration_the_readers_could_not_follow_is_refused():
     with pytest.raises(ValueError, match="metric 'x': target 'number' is not one of"):
         Metric(name="x", title="x", greater_is_better=False, target="number", prediction="number",
                compute=mae.compute, row_loss=mae.row_loss)  # fmt: skip
-    with pytest.raises(ValueError, match="DeLong's test, which needs 0/1 targets"):
-        Metric(name="x", title="x", greater_is_better=False, target="numeric", prediction="number",
-               compute=mae.compute, row_loss=None)  # fmt: skip
+    log_loss = METRICS["log_loss"]
+    with pytest.raises(ValueError, match="DeLong's test, which compares ROC AUCs"):
+        Metric(name="x", title="x", greater_is_better=False, target="binary", prediction="probability",
+               compute=log_loss.compute, row_loss=None)  # fmt: skip
     with pytest.raises(TypeError):  # keyword fields only
         Metric("x", "x", False, "numeric", "number", mae.compute, row_loss=mae.row_loss)
 

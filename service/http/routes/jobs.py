@@ -66,7 +66,7 @@ class Jobs(MethodView):
             upload.read(),
             headers["idempotency_key"],
             settings(),
-            now(),
+            now,
         )
         return _seen(submission), 202, {"Location": url_for("jobs.JobById", job_id=submission.id)}
 

@@ -138,6 +138,20 @@ def assert_the_fast_path_reads_as_the_reference(key, text):
     assert np.array_equal(fast.predictions, strict.predictions)
 
 
+@pytest.mark.parametrize("text_ids", [True, False])
+def test_the_property_tests_files_unedited_take_the_fast_path(text_ids):
+    # The property tests above compare only what the fast path accepts: were it to refuse everything,
+    # they would pass while proving nothing.
+    ids = [f"id-{i}" for i in range(8)] if text_ids else [str(i + 1) for i in range(8)]
+    labels = AnswerKey.from_arrays(ids if text_ids else np.arange(1, 9), [i % 3 for i in range(8)], None,
+                                   "macro_f1", "species", classes=CLASSES)  # fmt: skip
+    numbers = AnswerKey.from_arrays([f"id-{i}" for i in range(8)], np.arange(8.0), None, "rmse", "y")
+    label_file = "\n".join(f"{i},{CLASSES[n % 3]}" for n, i in enumerate(reversed(ids)))
+    number_file = "\r\n".join(f"id-{i},{i / 3!r}" for i in reversed(range(8)))
+    assert _parse_fast(label_file.encode(), labels) is not None
+    assert _parse_fast(number_file.encode(), numbers) is not None
+
+
 def test_an_empty_label_beside_a_whole_number_id_is_refused_not_read_as_a_class():
     key = AnswerKey.from_arrays(
         np.arange(1, 4), [0, 1, 2], None, "accuracy", "species", classes=["a", "b", "c"]

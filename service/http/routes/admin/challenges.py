@@ -10,6 +10,7 @@ from service.http.challenge_schemas import (
     ChallengeFilesSchema,
     ChallengeSchema,
 )
+from service.http.context import settings
 from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import ProblemSchema, TenantQuerySchema
 from service.http.uploads import UploadParser, uploads_of
@@ -24,7 +25,7 @@ blp.ARGUMENTS_PARSER = UploadParser()
 class Challenges(MethodView):
     decorators = [staff_only]
 
-    @blp.arguments(TenantQuerySchema, location="query")
+    @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
     @blp.arguments(ChallengeCreateSchema, location="files", error_status_code=400)
     @blp.response(201, ChallengeSchema)
     @blp.alt_response(409, schema=ProblemSchema, description="the class has a challenge of that slug")
@@ -33,7 +34,8 @@ class Challenges(MethodView):
         """Make a challenge from an answer key (multipart); the operator adds `?tenant=`."""
         key = form.pop("answer_key")
         draft = ChallengeDraft(answer_key=uploads_of([key])[0], files=uploads_of(form.pop("files")), **form)
-        return create_challenge(own_or_named_tenant(current_user, query["tenant"]), draft)
+        tenant = own_or_named_tenant(current_user, query["tenant"])
+        return create_challenge(tenant, draft, settings().max_answer_key_bytes)
 
 
 @blp.route("/challenges/<int:challenge_id>")
