@@ -126,7 +126,7 @@ def _answers(requests, url: str) -> bool:
 LOADED_RUNNER = 4
 
 
-def wait_for(predicate, timeout: float, interval: float = 0.1, message: str = "condition"):
+def wait_for(predicate, timeout: float, interval: float = 0.2, message: str = "condition"):
     deadline = time.monotonic() + timeout * LOADED_RUNNER
     while time.monotonic() < deadline:
         value = predicate()
