@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response
 from flask_limiter import Limiter, RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.accounts.throttle import LoginThrottle
 from service.config import Settings
+from service.http import context
 from service.http.identity import signed_in_user_or_address
 from service.http.problems import problem
 
@@ -23,7 +24,7 @@ from service.http.problems import problem
 # default limit is read per request, so each app (and test) has its own setting.
 limiter = Limiter(
     key_func=signed_in_user_or_address,
-    default_limits=[lambda: current_app.config["SETTINGS"].default_rate_limit],
+    default_limits=[lambda: context.settings().default_rate_limit],
 )
 
 
@@ -59,10 +60,10 @@ def rate_limited(error: RateLimitExceeded) -> Response:
 
 def setting(name: str):
     """A limit string read from the settings at request time, for `limiter.limit`."""
-    return lambda: getattr(current_app.config["SETTINGS"], name)
+    return lambda: getattr(context.settings(), name)
 
 
 def login_throttle() -> LoginThrottle:
     """The sign-in throttle's counters (the limiter's storage) and limits (the settings)."""
-    settings = current_app.config["SETTINGS"]
-    return LoginThrottle(limiter.limiter, settings.login_failure_limits, settings.login_address_failure_limit)
+    limits = context.settings()
+    return LoginThrottle(limiter.limiter, limits.login_failure_limits, limits.login_address_failure_limit)
