@@ -334,18 +334,9 @@ def _with_db(url: str, number: int) -> str:
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
-# Modules that take longest (servers, workers, trainings): started first, so that under xdist the
-# short ones fill the gaps instead of a long one running alone at the end.
-LONG_MODULES = (
-    "tests/workers/", "tests/test_fuzz.py", "tests/test_serving.py", "tests/test_bench_scale.py",
-    "tests/gmsc/", "tests/web/test_browser.py", "tests/routes/test_feedback.py", "tests/store/test_migrations.py",
-)  # fmt: skip
-
-
 def pytest_collection_modifyitems(items):
     # schemathesis (4.32 under pytest 9.2) gives every operation of a fuzz test the test's one node
     # id: xdist, which tells tests apart by it, ran one operation of 35. Each gets its own.
     for item in items:
         if "[" in item.name and not item.nodeid.endswith("]"):
             item._id = item.parent.id.child(item.name)  # the id pytest gives a parametrized test
-    items.sort(key=lambda item: not item.nodeid.startswith(LONG_MODULES))  # stable: order kept within each
