@@ -7,18 +7,22 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import select
 
+from service.accounts.classes import membership_in
 from service.accounts.passwords import verify_password
 from service.accounts.revocation import revoke, revoke_sign_in, use_once
 from service.accounts.throttle import LoginThrottle, finish_login_attempt, start_login_attempt
 from service.config import ConfigError, Settings
 from service.errors import Unauthorized
 from service.extensions import db
-from service.store.models import Tenant, User
+from service.store.models import Person, Tenant, User
 
 MIN_SECRET_LENGTH = 32
+# Memberships read to sign in by a name alone: enough to see that it names two people.
+MAX_MEMBERSHIPS_READ = 50
 
 
 def sign_in(
@@ -41,19 +45,31 @@ def sign_in(
 
 
 def authenticate(username: str, password: str, class_slug: str | None = None) -> User | None:
-    """The active user with these credentials, or None; as slow for an unknown name as for a wrong password."""
-    query = select(User).where(User.username == username)
+    """The active membership these credentials sign in to, or None; as slow for an unknown name as
+    for a wrong password.
+
+    The name picks one person (in the named class, when given); without a class, a person with
+    several classes signs in to the first they joined that still lets them in.
+    """
+    query = (
+        select(User)
+        .join(Person, Person.id == User.person_id)
+        .where(Person.username == username, User.removed_at.is_(None))
+        .order_by(User.disabled, User.id)
+    )
     if class_slug is not None:
         query = query.join(Tenant, Tenant.id == User.tenant_id).where(Tenant.slug == class_slug)
-    found = db.session.scalars(query.limit(2)).all()
-    user = found[0] if len(found) == 1 else None
-    verified_hash, verified_version = (user.password_hash, user.token_version) if user else (None, None)
+    found = db.session.scalars(query.limit(MAX_MEMBERSHIPS_READ)).all()
+    user = found[0] if len({member.person_id for member in found}) == 1 else None
+    person = user.person if user else None
+    verified_hash, verified_version = (person.password_hash, user.token_version) if user else (None, None)
     if not verify_password(verified_hash, password) or user is None:
         return None
     # A reset or a disable may have committed while the old password was being checked: read the
-    # user again, and issue nothing unless what was verified is still what the store holds.
+    # membership and person again, and issue nothing unless what was verified is still what the store holds.
     db.session.refresh(user)
-    if user.disabled or (user.password_hash, user.token_version) != (verified_hash, verified_version):
+    db.session.refresh(person)
+    if not user.active or (person.password_hash, user.token_version) != (verified_hash, verified_version):
         return None
     return user
 
@@ -61,23 +77,34 @@ def authenticate(username: str, password: str, class_slug: str | None = None) ->
 def issue_tokens(user: User, sign_in: str | None = None, refresh_expires_at: int | None = None) -> dict:
     """An access and a refresh token of one sign-in (`sid`): a new one, or `sign_in` going on with
     its refresh token expiring when the first one did (a refresh never lengthens a sign-in)."""
+    if refresh_expires_at is None:
+        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
+        refresh_expires_at = int((datetime.now(UTC) + lifetime).timestamp())
     claims = {
         "ver": user.token_version,
         "username": user.username,
         "role": user.role.value,
         "tenant": user.tenant.slug if user.tenant else None,
         "sid": sign_in or secrets.token_urlsafe(16),
+        "rexp": refresh_expires_at,  # when the sign-in ends: a switch of class keeps it
     }
-    refresh_lifetime = None
-    if refresh_expires_at is not None:
-        refresh_lifetime = datetime.fromtimestamp(refresh_expires_at, UTC) - datetime.now(UTC)
+    refresh_lifetime = datetime.fromtimestamp(refresh_expires_at, UTC) - datetime.now(UTC)
     return {
         "access_token": create_access_token(identity=str(user.id), additional_claims=claims),
         "refresh_token": create_refresh_token(
             identity=str(user.id), additional_claims=claims, expires_delta=refresh_lifetime
         ),
         "token_type": "Bearer",
+        "class": claims["tenant"],
+        "role": claims["role"],
     }
+
+
+def switch_class(user: User, token: dict, class_slug: str) -> dict:
+    """Trade a token for one of the same person's sign-in acting for another of their classes: the
+    same sign-in (signing out with its refresh token ends both), ending when it would have."""
+    member = membership_in(user.person, class_slug)
+    return issue_tokens(member, token.get("sid") or token["jti"], token.get("rexp") or token["exp"])
 
 
 def refresh_tokens(user: User, token: dict) -> dict:
@@ -106,7 +133,7 @@ def sign_out(token: dict) -> None:
 def user_of_token(payload: dict) -> User | None:
     """The active user a verified token speaks for; None once disabled or reset after it was issued."""
     user = db.session.get(User, int(payload["sub"]))
-    if user is None or user.disabled or payload.get("ver", 0) != user.token_version:
+    if user is None or not user.active or payload.get("ver", 0) != user.token_version:
         return None
     return user
 

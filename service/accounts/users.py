@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service.accounts.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -15,9 +15,9 @@ from service.accounts.passwords import (
     generate_password,
     hash_password,
 )
-from service.errors import Conflict, InvalidInput, NotFound
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
-from service.store.models import Challenge, Role, Tenant, User
+from service.store.models import Challenge, Person, Role, Tenant, User, utcnow
 from service.store.tenancy import belongs_to_tenant_id, select_visible_to
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
@@ -29,7 +29,7 @@ MAX_TENANT_NAME_LENGTH = Tenant.__table__.c.name.type.length
 MAX_EMAIL_LENGTH = User.__table__.c.email.type.length
 
 
-def create_tenant(slug: str, name: str | None = None) -> Tenant:
+def create_tenant(slug: str, name: str | None = None, commit: bool = True) -> Tenant:
     """A new class with its default challenge."""
     if not SLUG.fullmatch(slug):
         raise InvalidInput("a tenant slug is 2-64 lowercase letters, digits or '-'")
@@ -42,7 +42,8 @@ def create_tenant(slug: str, name: str | None = None) -> Tenant:
     tenant = Tenant(slug=slug, name=name or slug)
     challenge_slug, title = DEFAULT_CHALLENGE
     db.session.add_all([tenant, Challenge(tenant=tenant, slug=challenge_slug, title=title)])
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return tenant
 
 
@@ -71,7 +72,10 @@ def check_password_rules(password: str) -> None:
         raise InvalidInput(f"a password has {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters")
 
 
-def _new_user(username: str, password: str, tenant: Tenant | None, role: Role, email: str | None) -> User:
+def new_member(
+    username: str, password: str, tenant: Tenant | None, role: Role, email: str | None = None
+) -> User:
+    """A new person, and their membership of `tenant` with `role` (not yet added to the session)."""
     if not USERNAME.fullmatch(username):
         raise InvalidInput(
             f"{username!r}: a username is 2-64 letters, digits or . _ @ -, starting alphanumeric"
@@ -85,13 +89,8 @@ def _new_user(username: str, password: str, tenant: Tenant | None, role: Role, e
         raise InvalidInput(f"{email!r} is not an email address")
     if role is not Role.ADMIN and tenant is None:
         raise InvalidInput("students and teachers belong to a tenant")
-    return User(
-        username=username,
-        email=email or None,
-        password_hash=hash_password(password),
-        role=role,
-        tenant=tenant,
-    )
+    person = Person(username=username, password_hash=hash_password(password))
+    return User(username=username, email=email or None, role=role, tenant=tenant, person=person)
 
 
 def create_user(
@@ -99,7 +98,7 @@ def create_user(
 ) -> User:
     if username in _names_taken(tenant):
         raise Conflict(f"user {username!r} exists already")
-    user = _new_user(username, password, tenant, role, email)
+    user = new_member(username, password, tenant, role, email)
     db.session.add(user)
     db.session.commit()
     return user
@@ -152,7 +151,7 @@ def import_roster(roster: bytes, tenant: Tenant, may_generate: bool = True) -> l
             continue
         generated = None if password else generate_password()
         try:
-            users.append(_new_user(username, password or generated, tenant, Role.STUDENT, email))
+            users.append(new_member(username, password or generated, tenant, Role.STUDENT, email))
         except InvalidInput as exc:
             problems.append(f"row {line}: {exc.detail}")
             continue
@@ -170,29 +169,62 @@ def _names_taken(tenant: Tenant | None) -> set[str]:
     return set(db.session.scalars(select(User.username).where(owner)))
 
 
-def reset_password(user: User, password: str | None = None) -> str:
+def reset_password(user: User, password: str | None = None, by: User | None = None) -> str:
     """Set `password`, or a generated one; returns it so the teacher can hand it over.
 
-    Tokens issued before the reset stop working: whoever knew the old password is out.
+    The password is the person's, for every class: staff of one class may set it only for someone
+    they may manage who belongs to no other class. Tokens issued before the reset stop working, in
+    every class: whoever knew the old password is out.
     """
+    if by is not None:
+        check_may_manage(by, user)
+        if by.role is not Role.ADMIN and any(m.tenant_id != user.tenant_id for m in user.person.memberships):
+            raise Forbidden(
+                f"{user.username} also belongs to another class: only they, or the operator, "
+                "may change their password"
+            )
     new_password = password or generate_password()
     check_password_rules(new_password)
-    user.password_hash = hash_password(new_password)
-    _end_tokens(user)
+    user.person.password_hash = hash_password(new_password)
+    db.session.execute(
+        update(User).where(User.person_id == user.person_id).values(token_version=User.token_version + 1)
+    )
     db.session.commit()
     return new_password
 
 
-def disable_user(user: User) -> None:
-    """A disabled user can no longer sign in, and their tokens stop working at once."""
+def check_may_manage(actor: User, member: User) -> None:
+    """Staff manage the members of their class below them: a teacher its assistants and students,
+    an assistant its students; the operator, everyone."""
+    below = {Role.TEACHER: {Role.ASSISTANT, Role.STUDENT}, Role.ASSISTANT: {Role.STUDENT}}
+    if actor.role is Role.ADMIN:
+        return
+    if member.tenant_id != actor.tenant_id or member.role not in below.get(actor.role, set()):
+        raise Forbidden(f"you may not manage {member.username}'s account")
+
+
+def disable_user(user: User, by: User | None = None) -> None:
+    """A disabled user can no longer sign in to this class, and their tokens for it stop at once."""
+    if by is not None:
+        check_may_manage(by, user)
     user.disabled = True
     _end_tokens(user)
     db.session.commit()
 
 
-def enable_user(user: User) -> None:
+def enable_user(user: User, by: User | None = None) -> None:
     """A disabled user may sign in again; tokens from before the disable stay refused."""
+    if by is not None:
+        check_may_manage(by, user)
     user.disabled = False
+    db.session.commit()
+
+
+def remove_member(user: User, by: User) -> None:
+    """Take someone out of the class: they can no longer act in it; their submissions stay, marked."""
+    check_may_manage(by, user)
+    user.removed_at = utcnow()
+    _end_tokens(user)
     db.session.commit()
 
 

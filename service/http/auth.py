@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import timedelta
 from functools import wraps
 
@@ -19,8 +21,14 @@ from service.store.models import Role, User
 
 
 def init_auth(app: Flask, settings: Settings) -> None:
+    secret = jwt_secret(settings)
     app.config.update(
-        JWT_SECRET_KEY=jwt_secret(settings),
+        JWT_SECRET_KEY=secret,
+        # Flask's own session carries the pages' one-time notices ("Class gamma made") only; its key
+        # is derived from the same secret, so that neither signs what the other would accept.
+        SECRET_KEY=hmac.new(secret.encode(), b"page notices", hashlib.sha256).hexdigest(),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.web_cookie_secure,
         JWT_ACCESS_TOKEN_EXPIRES=timedelta(minutes=settings.jwt_access_token_minutes),
         JWT_REFRESH_TOKEN_EXPIRES=timedelta(days=settings.jwt_refresh_token_days),
         # API clients send a bearer header (tried first, no CSRF token needed); the web pages

@@ -104,6 +104,9 @@ class TokensSchema(Schema):
     access_token = fields.String(required=True)
     refresh_token = fields.String()
     token_type = fields.String(metadata={"example": "Bearer"})
+    class_slug = fields.String(data_key="class", attribute="class", allow_none=True,
+                               metadata={"description": "the class the tokens act for"})  # fmt: skip
+    role = fields.String(metadata={"description": "your role in that class"})
 
 
 class TenantSchema(Schema):
@@ -136,7 +139,7 @@ class NewUserSchema(Schema):
         metadata={"description": "none: one is generated and answered once, as a roster import does"},
     )  # fmt: skip
     email = fields.Email(load_default=None, validate=validate.Length(max=MAX_EMAIL_LENGTH))
-    role = fields.String(load_default="student", validate=validate.OneOf(["student", "teacher"]))
+    role = fields.String(load_default="student", validate=validate.OneOf(["student", "assistant", "teacher"]))
 
 
 class PasswordResetSchema(Schema):
@@ -190,6 +193,7 @@ class JobSchema(Schema):
     )
     progress = fields.Float(attribute="job.progress")
     challenge = fields.Function(lambda seen: seen.challenge.slug)
+    student = fields.Function(lambda seen: seen.job.user.username, metadata={"description": "who sent it"})
     filename = fields.String(attribute="job.filename")
     public_score = fields.Float(
         allow_none=True,

@@ -1,4 +1,4 @@
-"""The SQL store: tenants (classes), users, challenges, submissions, revoked tokens.
+"""The SQL store: tenants (classes), people and their memberships (users), challenges, submissions.
 
 The store is the system of record: it holds every uploaded file (in a table of its own,
 which no listing reads), so a worker on any machine can grade a submission from its id alone.
@@ -25,8 +25,13 @@ def utcnow() -> datetime:
 
 class Role(enum.StrEnum):
     STUDENT = "student"
-    TEACHER = "teacher"  # administers one tenant
+    TEACHER = "teacher"  # runs the class
+    ASSISTANT = "assistant"  # sees all the class sees; changes no challenge's key, metric, feedback or reveal
     ADMIN = "admin"  # the operator: every tenant
+
+    @property
+    def staff(self) -> bool:
+        return self is not Role.STUDENT
 
 
 class SubmissionStatus(enum.StrEnum):
@@ -45,28 +50,78 @@ class Tenant(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # Scored submissions per student, challenge and UTC day; None: the service's default.
     daily_quota: Mapped[int | None]
+    # The invite link's secret (None: the link is off), until when it works, and whether only the
+    # names the teacher listed (`InvitedName`) may join through it, each once.
+    join_code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    join_expires_at: Mapped[datetime | None]
+    join_listed_only: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Person(db.Model):
+    """An account: a name and a password that sign in to every class the person is a member of."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Not unique: people made in different classes before accounts spanned classes may share a
+    # name, and sign in naming their class. A class holds each name once (`User`).
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[User]] = relationship(back_populates="person", order_by="User.id")
+
+
 class User(db.Model):
+    """A person's membership of one class, with their role there (the operator's: no class).
+
+    Everything a class holds of someone (submissions, standings, quota) points here, and a token
+    acts for one membership: every class-scoped read keeps the shape of one user in one class.
+    """
+
     __tablename__ = "users"
     # A name is unique in its class only: two classes may each have their "ann". Operators have no
     # class (NULL, which a unique constraint does not compare): accounts keeps their names unique.
-    __table_args__ = (UniqueConstraint("tenant_id", "username", name="uq_users_tenant_id_username"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "username", name="uq_users_tenant_id_username"),
+        UniqueConstraint("tenant_id", "person_id", name="uq_users_tenant_id_person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # The person's name, kept here too so that the unique constraint above holds each class's names.
     username: Mapped[str] = mapped_column(String(64), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
-    password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
     disabled: Mapped[bool] = mapped_column(default=False)
+    # Removed from the class by its staff: no longer a member, their submissions kept and marked.
+    removed_at: Mapped[datetime | None]
     # Carried in every token; a password reset or a disable raises it, and tokens that carry
     # an older version are refused from that instant (not from the next whole second).
     token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tenant: Mapped[Tenant | None] = relationship()
+    person: Mapped[Person] = relationship(back_populates="memberships")
+
+    @property
+    def active(self) -> bool:
+        return not self.disabled and self.removed_at is None
+
+
+class InvitedName(db.Model):
+    """A name or student number the teacher listed for the invite link; claimed by one joiner."""
+
+    __tablename__ = "invited_names"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None]
 
 
 class Challenge(db.Model):
@@ -124,7 +179,7 @@ class Challenge(db.Model):
 
     def private_visible_to(self, user: User) -> bool:
         """Staff always see private scores; students once they are revealed."""
-        return user.role is not Role.STUDENT or self.private_revealed
+        return user.role.staff or self.private_revealed
 
     @property
     def private_revealed(self) -> bool:

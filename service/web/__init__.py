@@ -6,7 +6,7 @@ The pages sign in with the same JWTs as the API, kept in an HttpOnly cookie (see
 
 from flask import Flask, redirect, url_for
 
-from service.web import integrity_pages, teacher_pages  # noqa: F401  (their pages join the blueprint)
+from service.web import class_pages, integrity_pages, roster_pages, teacher_pages  # noqa: F401  (their pages join the blueprint)
 from service.web.pages import bp
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
-from flask_jwt_extended import current_user, get_jwt, set_access_cookies, unset_jwt_cookies
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask_jwt_extended import current_user, get_jwt, unset_jwt_cookies
 from flask_limiter.util import get_remote_address
 from markupsafe import Markup
 
 from scoring import Metric, metric_named
+from service.accounts.classes import memberships_of
 from service.accounts.sign_in import sign_in, sign_out
 from service.challenges.lookup import (
     own_class_challenge_by_slug,
@@ -36,13 +37,21 @@ from service.web.content import (
     my_submissions_page,
     tenants,
 )
-from service.web.session import SIGNIN_CSRF_COOKIE, new_signin_token, page, safe_next, signin_token_matches
+from service.web.session import (
+    SIGNIN_CSRF_COOKIE,
+    new_signin_token,
+    page,
+    safe_next,
+    signin_token_matches,
+    start_session,
+)
 
 bp = Blueprint(
     "web", __name__, url_prefix="/web", template_folder="templates", static_folder="static",
     static_url_path="/static",
 )  # fmt: skip
-STAFF = (Role.TEACHER, Role.ADMIN)
+STAFF = (Role.TEACHER, Role.ASSISTANT, Role.ADMIN)
+TEACHERS = (Role.TEACHER, Role.ADMIN)  # may change a challenge
 # No inline script or style anywhere, so the policy can forbid both.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -63,22 +72,33 @@ def _security_headers(response):
 @bp.context_processor
 def _page_context() -> dict:
     user = g.get("web_user")
-    nav = [
-        ("web.challenge_list", "Challenges"),
-        ("web.upload", "Upload"),
-        ("web.submissions", "My submissions"),
-        ("web.leaderboard_page", "Leaderboard"),
-    ]
-    if user is not None and user.role is Role.ADMIN:
-        nav = [("web.challenge_list", "Challenges"), ("web.leaderboard_page", "Leaderboard")]
-    if user is not None and user.role in STAFF:
+    if user is None:
+        return {"user": None, "csrf_token": g.get("web_csrf_token"), "nav": [], "memberships": []}
+    nav = [("web.challenge_list", "Challenges"), ("web.leaderboard_page", "Leaderboard")]
+    if user.role is Role.STUDENT:
+        nav[1:1] = [("web.upload", "Upload"), ("web.submissions", "My submissions")]
+    if user.role.staff and user.role is not Role.ADMIN:
+        nav += [
+            ("web.teacher", "Class"),
+            ("web.roster_page", "Roster"),
+            ("web.class_submissions_page", "Submissions"),
+        ]
+    elif user.role is Role.ADMIN:
         nav.append(("web.teacher", "Class"))
-    return {"user": user, "csrf_token": g.get("web_csrf_token"), "nav": nav}
+    nav.append(("web.class_list", "Classes"))
+    memberships = memberships_of(user.person) if user.tenant is not None else []
+    return {"user": user, "csrf_token": g.get("web_csrf_token"), "nav": nav, "memberships": memberships}
 
 
 @bp.app_template_filter("score")
 def _score(value: float | None) -> str:
     return format_score(value)
+
+
+@bp.app_template_filter("sig6")
+def _six_significant_digits(value: float | None) -> str:
+    """A score for staff pages: at most 6 significant digits (the exact value goes in a title)."""
+    return "—" if value is None else f"{value:.6g}"
 
 
 @bp.app_template_filter("signed_score")
@@ -138,10 +158,7 @@ def signin():
     except ServiceError as error:
         wait = {} if error.retry_after is None else {"Retry-After": str(error.retry_after)}
         return _signin_form(error.detail, error.status, wait)
-    response = redirect(safe_next(request.form.get("next")))
-    # The cookies live as long as the token: flask-jwt-extended would otherwise give them a year.
-    lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()
-    set_access_cookies(response, tokens["access_token"], max_age=int(lifetime))
+    response = start_session(redirect(safe_next(request.form.get("next"))), tokens["access_token"])
     response.delete_cookie(SIGNIN_CSRF_COOKIE, path=url_for("web.signin"))
     return response
 
@@ -166,6 +183,7 @@ def _signin_form(message: str | None = None, status: int = 200, headers: dict | 
 @page()
 def signout():
     sign_out(get_jwt())
+    flash("You are signed out.")
     response = redirect(url_for("web.signin"))
     unset_jwt_cookies(response)
     return response

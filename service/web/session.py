@@ -20,6 +20,7 @@ from flask_jwt_extended import (
     current_user,
     get_current_user,
     get_jwt,
+    set_access_cookies,
     unset_jwt_cookies,
     verify_jwt_in_request,
 )
@@ -91,13 +92,35 @@ def safe_next(target: str | None) -> str:
     return url_for("web.home")
 
 
-def new_signin_token(response: Response) -> str:
+def new_signin_token(response: Response, path: str | None = None) -> str:
+    """The CSRF token of a form sent before any sign-in (signing in, joining a class), kept in a
+    cookie of that form's path only."""
     token = secrets.token_urlsafe(32)
     response.set_cookie(
-        SIGNIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path=url_for("web.signin"),
+        SIGNIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path=path or url_for("web.signin"),
         secure=current_app.config["JWT_COOKIE_SECURE"],
     )  # fmt: skip
     return token
+
+
+def signed_in_user():
+    """The user of a valid cookie on a page open to everyone (None when signed out), with the
+    page's CSRF token for its forms."""
+    try:
+        verify_jwt_in_request(locations=["cookies"], optional=True)
+    except (JWTExtendedException, PyJWTError):
+        return None
+    user = get_current_user()
+    if user is not None:
+        g.web_csrf_token, g.web_user = get_jwt().get("csrf"), user
+    return user
+
+
+def start_session(response: Response, access_token: str) -> Response:
+    """Sign the browser in: the cookie lives as long as the token (flask-jwt-extended would give it a year)."""
+    lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()
+    set_access_cookies(response, access_token, max_age=int(lifetime))
+    return response
 
 
 def signin_token_matches() -> bool:

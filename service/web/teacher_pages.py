@@ -6,7 +6,7 @@ problem found in it; files must be chosen again, as browsers never fill a file f
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_jwt_extended import current_user
 from marshmallow import ValidationError
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -28,7 +28,7 @@ from service.http.problems import flatten_messages
 from service.store.models import Challenge, Role, Tenant
 from service.store.tenancy import get_visible_by_id, own_or_named_tenant
 from service.web.content import class_summary, tenants
-from service.web.pages import STAFF, bp
+from service.web.pages import STAFF, TEACHERS, bp
 from service.web.session import page
 
 DEADLINE_FORMAT = "give the deadline as a date and time, e.g. 2025-06-30 23:59 (UTC)"
@@ -45,25 +45,28 @@ def teacher():
 
 
 @bp.post("/teacher/challenges")
-@page(*STAFF)
+@page(*TEACHERS)
 def new_challenge():
     tenant = own_or_named_tenant(current_user, request.args.get("tenant") or None)
     try:
         made = create_challenge(tenant, _draft(request.form, request.files), settings().max_answer_key_bytes)
     except ServiceError as error:  # the domain left nothing half-made in the session
         return _class_page(tenant, error.status, refusal=_refusal("new", error), sent=request.form)
+    flash(f"Challenge {made.slug} made: students can upload to it now.")
     return redirect(url_for("web.teacher", tenant=_operator_tenant(tenant), _anchor=f"challenge-{made.id}"))
 
 
 @bp.post("/teacher/challenges/<int:challenge_id>")
-@page(*STAFF)
+@page(*TEACHERS)
 def challenge_settings(challenge_id: int):
     challenge = get_visible_by_id(Challenge, challenge_id, current_user)
     tenant = challenge.tenant
+    action = request.form.get("action")
     try:
-        _apply(challenge, request.form.get("action"))
+        _apply(challenge, action)
     except ServiceError as error:
         return _class_page(tenant, error.status, refusal=_refusal(challenge_id, error), sent=request.form)
+    flash(f"{challenge.title}: {_done(challenge, action)}")
     return redirect(
         url_for("web.teacher", tenant=_operator_tenant(tenant), _anchor=f"challenge-{challenge_id}")
     )
@@ -94,10 +97,29 @@ def _apply(challenge: Challenge, action: str | None) -> None:
         raise InvalidInput(f"unknown action {action!r}")
 
 
+def _done(challenge: Challenge, action: str) -> str:
+    """What a saved form changed, in the teacher's words."""
+    return {
+        "reveal": "private scores revealed to students.",
+        "hide": "private scores hidden from students again.",
+        "deadline": f"deadline set to {challenge.deadline:%Y-%m-%d %H:%M} UTC." if challenge.deadline else "",
+        "clear-deadline": "deadline removed.",
+        "edit": "title, description, quota and files saved.",
+        "feedback": f"students now see {challenge.score_precision} decimals, on the {challenge.leaderboard_mode} leaderboard"
+        + (
+            f" (Ladder budget {challenge.ladder_alpha:g})." if challenge.leaderboard_mode == "ladder" else "."
+        ),
+        "close": "closed to uploads.",
+        "open": "open for uploads again.",
+        "remove-file": f"file {request.form.get('file', '')} removed.",
+    }[action]
+
+
 def _class_page(tenant: Tenant, status: int = 200, refusal: dict | None = None, sent=None):
     page_html = render_template(
         "web/teacher.html", operator_tenant=_operator_tenant(tenant), refusal=refusal, sent=sent or {},
         max_title=MAX_TITLE_CHARS, max_description=MAX_DESCRIPTION_CHARS,
+        may_edit=current_user.role in TEACHERS,
         metric_groups=[(label, [m for m in METRICS.values() if m.target == kind]) for kind, label in TARGET_KINDS],
         **class_summary(tenant),
     )  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask_migrate import downgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from service import create_app
 from service.config import Settings
@@ -24,7 +24,7 @@ INITIAL = "0001"
 TABLES = {
     "tenants", "users", "challenges", "submissions", "submission_files", "standings", "quota_usage",
     "answer_keys", "challenge_files", "prediction_signatures", "signature_bands",
-    "quota_grants", "revoked_tokens",
+    "quota_grants", "revoked_tokens", "people", "invited_names",
 }  # fmt: skip
 
 
@@ -251,6 +251,75 @@ def test_a_store_before_stored_samples_and_failure_causes_upgrades_with_its_rows
         db.session.remove()
         monkeypatch.setattr(files, "sample_submission", lambda key: pytest.fail("made twice"))
         assert sample_submission_of(db.session.get(Challenge, 1)) == made
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_store_before_people_upgrades_with_same_named_users_of_two_classes_signing_in_as_before(
+    empty_store, answer_key_path
+):
+    from service.accounts.passwords import hash_password
+    from service.accounts.sign_in import authenticate
+
+    migrate_store(empty_store, "0008")
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.begin() as connection:
+        for tenant_id, slug in [(1, "alpha"), (2, "beta")]:
+            connection.execute(text(
+                "INSERT INTO tenants (id, slug, name, created_at) VALUES (:id, :slug, :slug, '2026-01-01')"
+            ), {"id": tenant_id, "slug": slug})  # fmt: skip
+        users = [  # (id, name, class, role, password, token version)
+            (1, "ann", 1, "STUDENT", "alpha's ann pw", 3), (2, "ann", 2, "STUDENT", "beta's ann pw", 0),
+            (3, "tina", 1, "TEACHER", "tina's password", 1),
+        ]  # fmt: skip
+        for user_id, name, tenant_id, role, password, version in users:
+            connection.execute(text(
+                "INSERT INTO users (id, username, email, password_hash, role, tenant_id, disabled, token_version,"
+                " created_at) VALUES (:id, :name, :email, :hash, :role, :tenant, false, :version, '2026-01-01')"
+            ), {"id": user_id, "name": name, "email": f"{name}{user_id}@example.org", "hash": hash_password(password),
+                "role": role, "tenant": tenant_id, "version": version})  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO challenges (id, tenant_id, slug, title, metric, closed, created_at, score_precision,"
+            " leaderboard_mode, ladder_alpha) VALUES (1, 2, 'gmsc', 'GMSC', 'roc_auc', false, '2026-01-01', 5,"
+            " 'exact', 0.05)"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO submissions (id, tenant_id, user_id, challenge_id, filename, sha256, size_bytes, status,"
+            " progress, attempts, final_selected, late, public_score, created_at)"
+            " VALUES (1, 2, 2, 1, 'p.csv', :sha, 7, 'FINISHED', 1.0, 1, false, false, 0.81, '2026-01-15')"
+        ), {"sha": "0" * 64})  # fmt: skip
+        connection.execute(text("INSERT INTO standings (user_id, challenge_id, entries, best_public_id) "
+                                "VALUES (2, 1, 1, 1)"))  # fmt: skip
+    engine.dispose()
+
+    migrate_store(empty_store)
+
+    app = create_app(
+        {"database_url": empty_store.database_url, "instance_path": empty_store.instance_path,
+         "answer_key_path": answer_key_path}, environment={},
+    )  # fmt: skip
+    from service.store.models import Person, Standing, Submission, User
+
+    with app.app_context():
+        alpha_ann = authenticate("ann", "alpha's ann pw", "alpha")
+        beta_ann = authenticate("ann", "beta's ann pw", "beta")
+        assert (alpha_ann.id, alpha_ann.token_version, alpha_ann.tenant.slug) == (1, 3, "alpha")
+        assert (beta_ann.id, beta_ann.token_version, beta_ann.tenant.slug) == (2, 0, "beta")
+        assert alpha_ann.person_id != beta_ann.person_id  # two people, as before
+        assert authenticate("ann", "alpha's ann pw", "beta") is None
+        assert authenticate("ann", "alpha's ann pw") is None  # the name alone names two people
+        assert authenticate("tina", "tina's password").role.value == "teacher"
+        assert [u.email for u in db.session.scalars(select(User).order_by(User.id))] == [
+            "ann1@example.org", "ann2@example.org", "tina3@example.org"]  # fmt: skip
+        submission = db.session.get(Submission, 1)
+        assert (submission.user.username, submission.user.tenant.slug, submission.public_score) == (
+            "ann", "beta", 0.81)  # fmt: skip
+        assert db.session.get(Standing, (2, 1)).best_public_id == 1
+        # New people get ids after the copied ones.
+        newcomer = Person(username="new", password_hash="x")
+        db.session.add(newcomer)
+        db.session.commit()
+        assert newcomer.id == 4
         db.session.remove()
         db.engine.dispose()
 

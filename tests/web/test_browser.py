@@ -188,7 +188,7 @@ def test_every_control_is_reached_with_tab_and_shows_its_focus(fresh_browser, li
     sign_in(driver, tools, live_server, "web-a-bob")
     driver.get(f"{live_server}/web/upload")  # focus starts at the top of the page
     reached = []
-    for _ in range(10):  # every control of the page, the last one included
+    for _ in range(11):  # every control of the page, the last one included
         keys(driver, tools, Keys.TAB)
         element = driver.switch_to.active_element
         assert element.tag_name != "body", f"focus left the page after {reached}"

@@ -5,9 +5,11 @@ from flask_smorest import Api
 from service.http.routes import (
     auth,
     challenges,
+    classes,
     final_submissions,
     health,
     jobs,
+    join,
     leaderboard,
     quota,
     scores,
@@ -22,7 +24,7 @@ from service.http.routes.admin import tenants as admin_tenants
 from service.http.routes.admin import users as admin_users
 
 ROUTES = (
-    submit, auth, jobs, quota, scores, challenges, leaderboard, final_submissions, health,
+    submit, auth, classes, join, jobs, quota, scores, challenges, leaderboard, final_submissions, health,
     admin_users, admin_roster, admin_tenants, admin_quota, admin_scores, admin_challenges, admin_integrity,
 )  # fmt: skip
 

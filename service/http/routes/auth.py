@@ -4,8 +4,9 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_limiter.util import get_remote_address
 
-from service.accounts.sign_in import refresh_tokens, sign_in, sign_out
+from service.accounts.sign_in import refresh_tokens, sign_in, sign_out, switch_class
 from service.http.blueprint import Blueprint
+from service.http.class_schemas import SwitchSchema
 from service.http.rate_limits import limiter, login_throttle, setting
 from service.http.schemas import LoginSchema, ProblemSchema, TokensSchema, UserSchema
 
@@ -47,6 +48,17 @@ class Refresh(MethodView):
         """A new access token and a new refresh token, given a refresh token in the Authorization
         header; the one sent is revoked (send it again and every token of the sign-in stops working)."""
         return refresh_tokens(current_user, get_jwt())
+
+
+@blp.route("/switch")
+class Switch(MethodView):
+    @jwt_required()
+    @blp.arguments(SwitchSchema, error_status_code=400)
+    @blp.response(200, TokensSchema)
+    @blp.alt_response(404, schema=ProblemSchema, description="you are not in that class")
+    def post(self, switch):
+        """Tokens acting for another of your classes, in the same sign-in (your token stays valid)."""
+        return switch_class(current_user, get_jwt(), switch["class_slug"])
 
 
 @blp.route("/logout")

@@ -3,6 +3,7 @@
 from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
+from sqlalchemy.orm import joinedload
 
 from service.challenges.lookup import own_class_challenge_by_slug
 from service.grading.submissions import accept_submission, get_visible_submission, visible_submissions
@@ -74,7 +75,11 @@ class Jobs(MethodView):
     @blp.paginate(SeenJobsPage)
     def get(self):
         """Your jobs (a teacher: the class's), newest first; ?page=&page_size=."""
-        return visible_submissions(current_user).order_by(Submission.created_at.desc(), Submission.id.desc())
+        return (
+            visible_submissions(current_user)
+            .options(joinedload(Submission.user))
+            .order_by(Submission.created_at.desc(), Submission.id.desc())
+        )
 
 
 @blp.route("/jobs/<int:job_id>")

@@ -11,7 +11,7 @@ from service.http.challenge_schemas import (
     ChallengeSchema,
 )
 from service.http.context import settings
-from service.http.routes.admin import admin_blueprint, staff_only
+from service.http.routes.admin import admin_blueprint, teachers_only
 from service.http.schemas import ProblemSchema, TenantQuerySchema
 from service.http.uploads import UploadParser, uploads_of
 from service.store.models import Challenge
@@ -23,7 +23,7 @@ blp.ARGUMENTS_PARSER = UploadParser()
 
 @blp.route("/challenges")
 class Challenges(MethodView):
-    decorators = [staff_only]
+    decorators = [teachers_only]
 
     @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
     @blp.arguments(ChallengeCreateSchema, location="files", error_status_code=400)
@@ -40,7 +40,7 @@ class Challenges(MethodView):
 
 @blp.route("/challenges/<int:challenge_id>")
 class ChallengeSettings(MethodView):
-    decorators = [staff_only]
+    decorators = [teachers_only]
 
     @blp.arguments(ChallengeEditSchema, location="json_or_form", error_status_code=400)
     @blp.arguments(ChallengeFilesSchema, location="files", error_status_code=400)

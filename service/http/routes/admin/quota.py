@@ -5,7 +5,7 @@ from flask_jwt_extended import current_user
 
 import service.grading.quotas as quotas
 from service.http.context import settings
-from service.http.routes.admin import admin_blueprint, staff_only
+from service.http.routes.admin import admin_blueprint, staff_only, teachers_only
 from service.http.schemas import ClassQuotaSchema, QuotaSettingSchema, TenantQuerySchema
 from service.store.tenancy import own_or_named_tenant
 
@@ -23,6 +23,7 @@ class QuotaSetting(MethodView):
         tenant = own_or_named_tenant(current_user, query["tenant"])
         return quotas.class_quotas(tenant, settings().daily_submission_quota)
 
+    @teachers_only
     @blp.arguments(TenantQuerySchema, location="query", error_status_code=400)
     @blp.arguments(QuotaSettingSchema, error_status_code=400)
     @blp.response(200, QuotaSettingSchema)

@@ -6,6 +6,7 @@ from flask_jwt_extended import current_user
 import service.accounts.users as accounts
 import service.grading.quotas as quotas
 from service.challenges.lookup import own_class_challenge_by_slug
+from service.errors import Forbidden
 from service.http.context import now
 from service.http.routes.admin import admin_blueprint, staff_only
 from service.http.schemas import (
@@ -41,6 +42,8 @@ class Users(MethodView):
     def post(self, query, new_user):
         """Create a student or teacher in your tenant; without a password, one is generated and answered once."""
         tenant = own_or_named_tenant(current_user, query["tenant"])
+        if new_user["role"] != "student" and current_user.role is Role.ASSISTANT:
+            raise Forbidden("assistants add students; a teacher adds staff")
         user, generated = accounts.enrol_user(
             new_user["username"], new_user["password"], tenant, Role(new_user["role"]), new_user["email"]
         )
@@ -67,7 +70,10 @@ class UserPassword(MethodView):
     def post(self, reset, user_id):
         """Set a user's password, or generate one (answered once, never logged)."""
         user = get_visible_by_id(User, user_id, current_user)
-        return {"username": user.username, "password": accounts.reset_password(user, reset["password"])}
+        return {
+            "username": user.username,
+            "password": accounts.reset_password(user, reset["password"], by=current_user),
+        }
 
 
 @blp.route("/users/<int:user_id>/disable")
@@ -78,7 +84,7 @@ class UserDisable(MethodView):
     def post(self, user_id):
         """Disable a user: sign-in refused, tokens rejected."""
         user = get_visible_by_id(User, user_id, current_user)
-        accounts.disable_user(user)
+        accounts.disable_user(user, by=current_user)
         return user
 
 
@@ -90,7 +96,7 @@ class UserEnable(MethodView):
     def post(self, user_id):
         """Let a disabled user sign in again (tokens from before the disable stay refused)."""
         user = get_visible_by_id(User, user_id, current_user)
-        accounts.enable_user(user)
+        accounts.enable_user(user, by=current_user)
         return user
 
 

@@ -1,0 +1,219 @@
+"""Classes a person belongs to: making one, adding staff, and the invite link students join by.
+
+A membership (`User`) gives a person a role in one class; one sign-in serves each of them, a token
+acting for one class at a time (see `sign_in.switch_class`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from service.accounts.users import USERNAME, check_password_rules, create_tenant, new_member
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.extensions import db
+from service.store.models import InvitedName, Person, Role, Tenant, User, utcnow
+
+STAFF_ROLES = (Role.TEACHER, Role.ASSISTANT)
+MAX_INVITED_NAMES = 2000
+MAX_INVITED_NAME_LENGTH = InvitedName.__table__.c.name.type.length
+# One answer for a code that is wrong, expired or turned off: it tells nothing of which.
+NO_SUCH_LINK = (
+    "this invite link does not work: it is wrong, expired or turned off; ask your teacher for a new one"
+)
+
+
+def memberships_of(person: Person) -> list[User]:
+    """The person's classes (each a membership, with its role), in the order they joined them."""
+    return [m for m in person.memberships if m.tenant is not None and m.removed_at is None]
+
+
+def may_create_classes(person: Person) -> bool:
+    """Teachers make classes: a person who teaches one may open another."""
+    return any(m.role is Role.TEACHER and m.active for m in person.memberships)
+
+
+def create_class(person: Person, slug: str, title: str | None) -> User:
+    """A new class with its practice challenge and an invite link, run by `person` as its teacher."""
+    if not may_create_classes(person):
+        raise Forbidden("only teachers make classes: ask the operator for a teacher account")
+    tenant = create_tenant(slug, title, commit=False)
+    tenant.join_code = new_join_code()
+    teacher = _membership(person, tenant, Role.TEACHER)
+    db.session.add(teacher)
+    db.session.commit()
+    return teacher
+
+
+def membership_in(person: Person, slug: str) -> User:
+    """The person's active membership in the class `slug`; another class looks like no class."""
+    member = db.session.scalar(
+        select(User)
+        .join(Tenant, Tenant.id == User.tenant_id)
+        .where(User.person_id == person.id, Tenant.slug == slug, User.removed_at.is_(None))
+    )
+    if member is None or member.disabled:
+        raise NotFound(f"you are not in a class {slug!r}")
+    return member
+
+
+def teacher_of(person: Person, slug: str) -> User:
+    member = membership_in(person, slug)
+    if member.role is not Role.TEACHER:
+        raise Forbidden(f"only a teacher of {slug} may do this")
+    return member
+
+
+def add_staff(by: User, username: str, role: Role, from_class: str | None = None) -> User:
+    """Make an existing person (named, and by their class when the name repeats) a teacher or an
+    assistant of `by`'s class; someone already in the class gets the new role."""
+    if by.role is not Role.TEACHER:
+        raise Forbidden("only a teacher adds teachers and assistants")
+    if role not in STAFF_ROLES:
+        raise InvalidInput("role: teacher or assistant (students join by the invite link or the roster)")
+    people = select(Person).where(Person.username == username)
+    if from_class is not None:
+        people = people.join(User, User.person_id == Person.id).join(Tenant, Tenant.id == User.tenant_id)
+        people = people.where(Tenant.slug == from_class)
+    found = db.session.scalars(people.limit(2)).unique().all()
+    if len(found) != 1:
+        raise (NotFound if not found else Conflict)(
+            f"no one named {username!r}" if not found else
+            f"several people are named {username!r}: name one of their classes as from_class"
+        )  # fmt: skip
+    member = db.session.scalar(
+        select(User).where(User.person_id == found[0].id, User.tenant_id == by.tenant_id)
+    )
+    if member is None:
+        member = _membership(found[0], by.tenant, role)
+        db.session.add(member)
+    elif member.role is Role.TEACHER and role is not Role.TEACHER:
+        raise Conflict(f"{username} teaches this class; a teacher is not made an assistant")
+    member.role, member.removed_at = role, None
+    db.session.commit()
+    return member
+
+
+def new_join_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def replace_join_link(
+    tenant: Tenant, expires_at: datetime | None = None, listed_only: bool = False
+) -> Tenant:
+    """A new invite link; the old one stops working at once."""
+    if expires_at is not None and expires_at <= utcnow():
+        raise InvalidInput("expires_at: the link would expire before it is sent; give a time to come")
+    tenant.join_code, tenant.join_expires_at, tenant.join_listed_only = (
+        new_join_code(),
+        expires_at,
+        listed_only,
+    )
+    db.session.commit()
+    return tenant
+
+
+def turn_off_join_link(tenant: Tenant) -> None:
+    tenant.join_code = None
+    db.session.commit()
+
+
+def set_invited_names(tenant: Tenant, names: list[str]) -> list[InvitedName]:
+    """The names (or student numbers) that may join by a listed-only link: those not yet claimed are
+    replaced by `names`; claimed ones stay claimed."""
+    cleaned = [" ".join(name.split()) for name in names]
+    problems = [f"{name!r}: 1 to {MAX_INVITED_NAME_LENGTH} characters" for name in cleaned
+                if not 0 < len(name) <= MAX_INVITED_NAME_LENGTH]  # fmt: skip
+    if len(cleaned) > MAX_INVITED_NAMES:
+        problems.append(f"at most {MAX_INVITED_NAMES} names, not {len(cleaned)}")
+    if problems:
+        raise InvalidInput("; ".join(problems[:20]), total_problems=len(problems))
+    listed = {entry.name.casefold(): entry for entry in invited_names(tenant)}
+    for entry in listed.values():
+        if entry.claimed_by_id is None:
+            db.session.delete(entry)
+    db.session.flush()
+    seen = {key for key, entry in listed.items() if entry.claimed_by_id is not None}
+    for name in cleaned:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            db.session.add(InvitedName(tenant_id=tenant.id, name=name))
+    db.session.commit()
+    return invited_names(tenant)
+
+
+def invited_names(tenant: Tenant) -> list[InvitedName]:
+    return list(
+        db.session.scalars(
+            select(InvitedName).where(InvitedName.tenant_id == tenant.id).order_by(InvitedName.name)
+        )
+    )
+
+
+def class_of_join_code(code: str) -> Tenant:
+    """The class whose live invite link this is; a wrong, expired or turned-off code looks the same."""
+    tenant = db.session.scalar(select(Tenant).where(Tenant.join_code == code)) if code else None
+    if tenant is None or (tenant.join_expires_at is not None and tenant.join_expires_at <= utcnow()):
+        raise NotFound(NO_SUCH_LINK)
+    return tenant
+
+
+def join(code: str, person: Person | None = None, username: str | None = None, password: str | None = None,
+         listed_name: str | None = None) -> User:  # fmt: skip
+    """Join a class by its invite link: `person` (signed in) gains a student membership, or a new
+    account is made with `username` and `password`. A listed-only link takes a listed name, once."""
+    tenant = class_of_join_code(code)
+    if person is None:
+        if not username or not password:
+            raise InvalidInput("give a username and a password for your new account, or sign in first")
+        if not USERNAME.fullmatch(username):
+            raise InvalidInput(
+                f"{username!r}: a username is 2-64 letters, digits or . _ @ -, starting alphanumeric"
+            )
+        check_password_rules(password)
+    else:
+        existing = db.session.scalar(
+            select(User).where(User.person_id == person.id, User.tenant_id == tenant.id)
+        )
+        if existing is not None and existing.removed_at is None:
+            return existing  # joining twice changes nothing
+        if existing is not None:
+            raise Forbidden("you were removed from this class; ask its teacher to add you again")
+        username = person.username
+    if db.session.scalar(select(User.id).where(User.tenant_id == tenant.id, User.username == username)):
+        raise Conflict(f"someone in this class is already named {username!r}: choose another username")
+    claimed = _claim_listed_name(tenant, listed_name) if tenant.join_listed_only else None
+    member = new_member(username, password, tenant, Role.STUDENT) if person is None else _membership(
+        person, tenant, Role.STUDENT)  # fmt: skip
+    db.session.add(member)
+    db.session.flush()
+    if claimed is not None:
+        # Claimed in one conditional statement: two joiners with the same name cannot both win.
+        won = db.session.execute(
+            update(InvitedName)
+            .where(InvitedName.id == claimed.id, InvitedName.claimed_by_id.is_(None))
+            .values(claimed_by_id=member.id, claimed_at=utcnow())
+        ).rowcount
+        if not won:
+            db.session.rollback()
+            raise Conflict("that name was claimed already: ask your teacher")
+    db.session.commit()
+    return member
+
+
+def _claim_listed_name(tenant: Tenant, listed_name: str | None) -> InvitedName:
+    wanted = " ".join((listed_name or "").split()).casefold()
+    for entry in invited_names(tenant):
+        if entry.name.casefold() == wanted and wanted:
+            if entry.claimed_by_id is not None:
+                raise Conflict("that name was claimed already: ask your teacher")
+            return entry
+    raise Forbidden(
+        "this class lets in the names its teacher listed: give yours as listed_name, as the teacher wrote it"
+    )
+
+
+def _membership(person: Person, tenant: Tenant, role: Role) -> User:
+    return User(person=person, username=person.username, tenant=tenant, role=role)

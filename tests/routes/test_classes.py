@@ -1,0 +1,146 @@
+"""A person with several classes: a teacher makes a class, students join by its invite link, and a
+token acts for one class at a time."""
+
+import io
+
+import pytest
+
+from service.extensions import db
+from service.store.models import Tenant
+from tests.conftest import PASSWORD, wait_until_done
+
+
+def bearer(answer) -> dict:
+    assert answer.status_code == 200, answer.get_json()
+    return {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
+
+
+def sign_in(client, username, class_slug=None, password=PASSWORD):
+    body = {"username": username, "password": password} | ({"class": class_slug} if class_slug else {})
+    return client.post("/login", json=body)
+
+
+def code_of(join_url: str) -> str:
+    return join_url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def alpha_teacher(make_user):
+    make_user("tina", "teacher", "alpha")
+    make_user("sam", "student", "alpha")
+
+
+def test_a_teacher_makes_a_class_a_student_joins_and_uploads_and_only_its_token_sees_it(
+    client, alpha_teacher, good_submission
+):
+    alpha = bearer(sign_in(client, "tina", "alpha"))
+    made = client.post("/classes", headers=alpha, json={"slug": "gamma", "title": "Gamma"})
+    assert made.status_code == 201, made.get_json()
+    assert (made.get_json()["slug"], made.get_json()["role"]) == ("gamma", "teacher")
+    join_url = made.get_json()["join_url"]
+    assert "/web/join/" in join_url
+    listed = client.get("/classes", headers=alpha).get_json()
+    assert [(c["slug"], c["role"]) for c in listed] == [("alpha", "teacher"), ("gamma", "teacher")]
+
+    joined = client.post(
+        f"/join/{code_of(join_url)}", json={"username": "newbie", "password": "a long password"}
+    )
+    assert joined.status_code == 201, joined.get_json()
+    assert (joined.get_json()["slug"], joined.get_json()["role"]) == ("gamma", "student")
+    student = bearer(sign_in(client, "newbie", "gamma", password="a long password"))
+    sent = client.post("/jobs", headers=student, data={"file": (io.BytesIO(good_submission), "p.csv")})
+    assert sent.status_code == 202, sent.get_json()
+    assert wait_until_done(client, student, sent.headers["Location"])["status"] == "finished"
+
+    gamma = bearer(sign_in(client, "tina", "gamma"))  # the same account, the same password
+    assert "newbie" in [u["username"] for u in client.get("/admin/users", headers=gamma).get_json()]
+    assert [(j["student"], j["status"]) for j in client.get("/jobs", headers=gamma).get_json()] == [
+        ("newbie", "finished")]  # fmt: skip
+    assert "newbie" not in [u["username"] for u in client.get("/admin/users", headers=alpha).get_json()]
+    assert client.get("/jobs", headers=alpha).get_json() == []
+
+    renewed = client.post("/classes/gamma/join-link", headers=alpha, json={})
+    assert renewed.status_code == 201 and renewed.get_json()["join_url"] != join_url
+    old = client.post(f"/join/{code_of(join_url)}", json={"username": "late", "password": "a long password"})
+    wrong = client.post("/join/not-a-code-at-all", json={"username": "late", "password": "a long password"})
+    assert old.status_code == wrong.status_code == 404
+    assert old.get_json()["detail"] == wrong.get_json()["detail"]
+
+
+def test_a_switch_trades_a_token_for_another_class_of_the_same_person(client, alpha_teacher):
+    alpha = bearer(sign_in(client, "tina"))  # one class so far: no class needed
+    client.post("/classes", headers=alpha, json={"slug": "gamma"})
+    switched = client.post("/switch", headers=alpha, json={"class": "gamma"})
+    assert switched.status_code == 200 and switched.get_json()["class"] == "gamma"
+    assert client.get("/me", headers=bearer(switched)).get_json()["tenant"] == "gamma"
+    sam = bearer(sign_in(client, "sam"))
+    refused = client.post("/switch", headers=sam, json={"class": "gamma"})
+    assert refused.status_code == 404  # not sam's class: as if there were none
+
+
+def test_a_signed_in_student_joins_another_class_with_the_same_account(client, alpha_teacher, make_user, app):
+    make_user("bea", "teacher", "beta")
+    with app.app_context():
+        beta = db.session.query(Tenant).filter_by(slug="beta").one()
+        beta.join_code = "beta-code-0123456"
+        db.session.commit()
+    sam = bearer(sign_in(client, "sam"))
+    joined = client.post("/join/beta-code-0123456", headers=sam, json={})
+    assert joined.status_code == 201 and joined.get_json()["slug"] == "beta"
+    assert [c["slug"] for c in client.get("/classes", headers=sam).get_json()] == ["alpha", "beta"]
+    assert sign_in(client, "sam", "beta").status_code == 200
+    assert sign_in(client, "sam").get_json()["class"] == "alpha"  # the first class, without naming one
+
+
+def test_a_link_for_listed_names_lets_each_name_join_once(client, alpha_teacher):
+    alpha = bearer(sign_in(client, "tina"))
+    link = client.post("/classes/alpha/join-link", headers=alpha, json={"listed_only": True}).get_json()
+    assert (
+        client.put(
+            "/classes/alpha/invited-names", headers=alpha, json={"names": ["S-1001", "Ada L"]}
+        ).status_code
+        == 200
+    )
+    code = code_of(link["join_url"])
+    unlisted = client.post(
+        f"/join/{code}", json={"username": "eve", "password": "a long password", "listed_name": "S-9"}
+    )
+    assert unlisted.status_code == 403
+    first = client.post(
+        f"/join/{code}", json={"username": "ada", "password": "a long password", "listed_name": "ada  l"}
+    )
+    assert first.status_code == 201
+    again = client.post(
+        f"/join/{code}", json={"username": "ada2", "password": "a long password", "listed_name": "Ada L"}
+    )
+    assert again.status_code == 409
+    names = client.get("/classes/alpha/invited-names", headers=alpha).get_json()
+    assert [(n["name"], n["claimed_by"] is not None) for n in names] == [("Ada L", True), ("S-1001", False)]
+
+
+def test_an_expired_or_turned_off_link_answers_as_a_wrong_one(client, alpha_teacher, app):
+    alpha = bearer(sign_in(client, "tina"))
+    code = code_of(client.post("/classes/alpha/join-link", headers=alpha, json={}).get_json()["join_url"])
+    assert client.delete("/classes/alpha/join-link", headers=alpha).status_code == 204
+    off = client.post(f"/join/{code}", json={"username": "x1", "password": "a long password"})
+    code = code_of(client.post("/classes/alpha/join-link", headers=alpha,
+                               json={"expires_at": "2099-01-01T00:00:00"}).get_json()["join_url"])  # fmt: skip
+    with app.app_context():
+        db.session.query(Tenant).filter_by(slug="alpha").one().join_expires_at = db.func.current_timestamp()
+        db.session.commit()
+    expired = client.post(f"/join/{code}", json={"username": "x2", "password": "a long password"})
+    assert off.status_code == expired.status_code == 404
+    assert off.get_json() == expired.get_json()
+
+
+def test_students_and_assistants_may_not_make_classes_or_links(client, alpha_teacher, app):
+    sam = bearer(sign_in(client, "sam"))
+    assert client.post("/classes", headers=sam, json={"slug": "mine"}).status_code == 403
+    assert client.post("/classes/alpha/join-link", headers=sam, json={}).status_code == 403
+    assert client.get("/classes/alpha/join-link", headers=sam).status_code == 403
+    alpha = bearer(sign_in(client, "tina"))
+    added = client.post("/classes/alpha/staff", headers=alpha, json={"username": "sam", "role": "assistant"})
+    assert added.status_code == 201 and added.get_json()["role"] == "assistant"
+    assistant = bearer(sign_in(client, "sam"))
+    assert client.get("/admin/users", headers=assistant).status_code == 200
+    assert client.post("/classes/alpha/join-link", headers=assistant, json={}).status_code == 403
