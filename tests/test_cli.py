@@ -21,6 +21,7 @@ def test_teacher_creates_a_class_and_imports_a_30_student_roster(runner, client,
     assert "imported 30 students" in result.output
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 30 and out.stat().st_mode & 0o077 == 0
+    assert b"\r" not in out.read_bytes()  # LF line ends, as the tools that read it expect
     for row in rows:
         assert row["password"] not in result.output  # never to the log
     me = client.get("/me", headers=login(client, rows[7]["username"], rows[7]["password"])).get_json()
@@ -98,9 +99,18 @@ def test_challenges_create_from_a_key_file_and_list_them(runner, tmp_path):
     key.write_text("Id,y\n" + "".join(f"{i},{i % 7}.5\n" for i in range(60)))
     notes = tmp_path / "notes.md"
     notes.write_text("# Read me\n")
+    described = tmp_path / "description.md"
+    described.write_bytes(b"| metric | better |\r\n|---|---|\r\n| MAE | lower |\r\n")
     made = invoke(runner, "challenges", "create", "regress", "--tenant", "stats-101", "--metric", "mae",
-                  "--answer-key", str(key), "--file", str(notes), "--title", "Regression")  # fmt: skip
+                  "--answer-key", str(key), "--file", str(notes), "--title", "Regression",
+                  "--description-file", str(described))  # fmt: skip
     assert made.exit_code == 0, made.output
+    from service.extensions import db
+    from service.store.models import Challenge
+
+    with runner.app.app_context():
+        stored = db.session.scalar(db.select(Challenge.description).where(Challenge.slug == "regress"))
+    assert stored == "| metric | better |\n|---|---|\n| MAE | lower |\n"
     assert (
         "stats-101/regress" in made.output and "mae, 18 Public and 42 Private rows, 1 file(s)" in made.output
     )

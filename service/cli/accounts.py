@@ -115,7 +115,7 @@ def import_roster(roster_file: Path, tenant_slug: str, out: Path | None) -> None
         entries = accounts.import_roster(roster_file.read_bytes(), tenant, may_generate=handle is not None)
         generated = [e for e in entries if e.generated_password]
         if handle is not None:
-            writer = csv.writer(handle)
+            writer = csv.writer(handle, lineterminator="\n")  # LF: what every shell tool reads
             writer.writerow(["username", "email", "password"])
             writer.writerows([e.username, e.email or "", e.generated_password] for e in generated)
     except BaseException:

@@ -38,6 +38,8 @@ SPLIT_KEY, SPLIT_FILES = "answer-key.csv", ("train.csv", "test-features.csv")
 @click.option("--file", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="a file for students (repeat for several)")  # fmt: skip
 @click.option("--description", help="Markdown shown on the challenge's page")
+@click.option("--description-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="the description from a Markdown file (UTF-8)")  # fmt: skip
 @click.option("--prediction-column", help="a submission's header beside Id (default: the key's target)")
 @click.option("--target-column", help="the key's target, when it has other columns too")
 @click.option("--public-fraction", type=float, default=0.3, show_default=True, help="without Usage")
@@ -60,6 +62,14 @@ def create(
         options["target_column"] = options["target_column"] or "SeriousDlqin2yrs"
     if options["metric"] is None:
         raise click.UsageError("--metric is required with --answer-key")
+    description_file = options.pop("description_file")
+    if description_file is not None:
+        if options["description"] is not None:
+            raise click.UsageError("give --description or --description-file, not both")
+        try:
+            options["description"] = description_file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            raise click.UsageError(f"{description_file} is not UTF-8 text") from None
     draft = ChallengeDraft(
         slug=slug, title=options["title"] or slug, metric=options["metric"], answer_key=_upload(answer_key),
         description=options["description"], prediction_column=options["prediction_column"],

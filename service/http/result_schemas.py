@@ -17,6 +17,10 @@ class ExportQuerySchema(Schema):
         },
     )
     challenge = Text(load_default=None, metadata={"description": "only this challenge (slug)"})
+    practice = fields.Boolean(
+        load_default=False,
+        metadata={"description": "the gradebook: include the practice challenge (graded on a public key)"},
+    )
     tenant = Text(load_default=None, metadata={"description": "operator only: the tenant's slug"})
 
 

@@ -21,7 +21,7 @@ from service.results.leaderboard import (
     rankable_submissions,
 )
 from service.results.spreadsheet import ROWS_PER_CHUNK, csv_chunks, json_chunks
-from service.store.models import Challenge, Role, Submission, Tenant, User
+from service.store.models import Challenge, Role, Submission, SubmissionStatus, Tenant, User
 from service.store.tenancy import belongs_to_tenant_id, select_of_tenant
 
 SUBMISSION_COLUMNS = (
@@ -45,14 +45,20 @@ class Export:
 
 
 def export_scores(
-    tenant: Tenant, fmt: str = "csv", gradebook: bool = False, challenge_slug: str | None = None
+    tenant: Tenant,
+    fmt: str = "csv",
+    gradebook: bool = False,
+    challenge_slug: str | None = None,
+    practice: bool = False,
 ) -> Export:
-    """The tenant's scores as CSV or JSON; `challenge_slug` limits them to one challenge."""
+    """The tenant's scores as CSV or JSON; `challenge_slug` limits them to one challenge. The
+    gradebook leaves the practice challenge out unless `practice` (or its slug) asks for it: its
+    key is public, so its scores grade nothing."""
     mimetype, write = FORMATS[fmt]
     challenge = tenant_challenge_by_slug(tenant, challenge_slug) if challenge_slug else None
     kind = "gradebook" if gradebook else "scores"
     columns = GRADEBOOK_COLUMNS if gradebook else SUBMISSION_COLUMNS
-    rows = gradebook_rows(tenant, challenge) if gradebook else submission_rows(tenant, challenge)
+    rows = gradebook_rows(tenant, challenge, practice) if gradebook else submission_rows(tenant, challenge)
     name = "-".join(part for part in (kind, tenant.slug, challenge_slug, date.today().isoformat()) if part)
     return Export(f"{name}.{fmt}", mimetype, write(columns, rows))
 
@@ -107,9 +113,14 @@ def submission_rows(tenant: Tenant, challenge: Challenge | None = None) -> Itera
         }  # fmt: skip
 
 
-def gradebook_rows(tenant: Tenant, challenge: Challenge | None = None) -> Iterator[dict]:
-    """One row per student and challenge, students without a submission included."""
-    challenges = [challenge] if challenge else _challenges_of(tenant)
+def gradebook_rows(
+    tenant: Tenant, challenge: Challenge | None = None, practice: bool = False
+) -> Iterator[dict]:
+    """One row per student and challenge, students without a submission included; `submissions`
+    counts the scored ones (a rejected file or a platform failure earns nothing)."""
+    challenges = (
+        [challenge] if challenge else [c for c in _challenges_of(tenant) if practice or not c.practice]
+    )
     challenge_ids = [c.id for c in challenges]
     entries = rankable_submissions(tenant.id, challenge.id if challenge else None)
     best, finals = best_public(entries), final_submissions(entries)
@@ -118,6 +129,7 @@ def gradebook_rows(tenant: Tenant, challenge: Challenge | None = None) -> Iterat
         for user_id, challenge_id, count, last in db.session.execute(
             select(Submission.user_id, Submission.challenge_id, func.count(), func.max(Submission.created_at))
             .where(belongs_to_tenant_id(Submission, tenant.id), Submission.challenge_id.in_(challenge_ids))
+            .where(Submission.status == SubmissionStatus.FINISHED)
             .group_by(Submission.user_id, Submission.challenge_id)
         )
     }

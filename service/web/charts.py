@@ -19,17 +19,18 @@ NICE_STEPS = (1, 2, 2.5, 5)  # each times a power of ten: 0.025, 0.5, 10, 250...
 DRAWN_LIMIT = 1e12
 
 
-def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) -> dict | None:
-    """Geometry of the chart of (time, public score, private score or None), oldest first.
+def score_chart(entries: Sequence[tuple[datetime, float | None, float | None, bool]]) -> dict | None:
+    """Geometry of the chart of (time, public score, private score or None, late), oldest first;
+    a late point is drawn apart and says so.
 
     None when there is nothing to draw. Times are spread by their instants; when they
     are all equal (one submission), the points are spread evenly instead.
     """
-    values = [_drawn(v) for _, public, private in entries for v in (public, private) if v is not None]
+    values = [_drawn(v) for _, public, private, _ in entries for v in (public, private) if v is not None]
     if not values:
         return None
     low, high, step = _y_range(min(values), max(values))
-    times = [t.timestamp() for t, _, _ in entries]
+    times = [t.timestamp() for t, *_ in entries]
     first, span = min(times), max(times) - min(times)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -47,13 +48,15 @@ def score_chart(entries: Sequence[tuple[datetime, float | None, float | None]]) 
             (
                 round(x(i), 1),
                 round(y(_drawn(e[column])), 1),
-                f"{e[0]:%Y-%m-%d %H:%M} UTC: {format_score(e[column])}",
+                f"{e[0]:%Y-%m-%d %H:%M} UTC: {format_score(e[column])}"
+                + (" (late: not ranked)" if e[3] else ""),
+                e[3],
             )
             for i, e in enumerate(entries)
             if e[column] is not None
         ]
         if points:
-            path = "M" + " L".join(f"{px} {py}" for px, py, _ in points)
+            path = "M" + " L".join(f"{px} {py}" for px, py, *_ in points)
             series.append({"name": name, "css": css, "points": points, "path": path})
     ticks = [low + k * step for k in range(round((high - low) / step) + 1)]
     return {

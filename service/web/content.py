@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -10,6 +12,7 @@ from scoring import metric_named
 from service.challenges.authoring import classes_of, part_rows
 from service.challenges.lookup import challenges_visible_to
 from service.extensions import db
+from service.grading.quotas import quota_status
 from service.grading.submissions import visible_submissions
 from service.results.feedback import seen_by
 from service.results.finals import final_selection
@@ -18,9 +21,9 @@ from service.store.tenancy import belongs_to_tenant_id, select_of_tenant
 from service.web.charts import score_chart
 
 SHOWN_SUBMISSIONS = 200
-# CommonMark with raw HTML off: tags in a description are shown as text, and javascript:, vbscript:
+# CommonMark (and GitHub's tables) with raw HTML off: tags in a description are shown as text, and javascript:, vbscript:
 # and file: links are not made links. Images from other sites are blocked by the pages' policy.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")  # GitHub's tables too
 
 
 def my_challenges(user: User) -> list[Challenge]:
@@ -28,7 +31,23 @@ def my_challenges(user: User) -> list[Challenge]:
 
 
 def class_challenges(tenant: Tenant) -> list[Challenge]:
-    return list(db.session.scalars(select_of_tenant(Challenge, tenant).order_by(Challenge.id)))
+    """The class's challenges: the teacher's own first, newest first; the practice one last."""
+    challenges = db.session.scalars(select_of_tenant(Challenge, tenant).order_by(Challenge.id.desc()))
+    return sorted(challenges, key=lambda challenge: challenge.practice)
+
+
+def newest_open_challenge(user: User) -> Challenge | None:
+    """Where a student starts: the class's newest challenge open for uploads, the practice one only
+    when the teacher has none open."""
+    open_ones = [c for c in class_challenges(user.tenant) if not c.closed] if user.tenant else []
+    return open_ones[0] if open_ones else None
+
+
+def uploads_left(user: User, challenges: list[Challenge], moment: datetime, default_quota: int) -> dict:
+    """What each challenge has left of the student's uploads today, and when used ones come back."""
+    if user.role is not Role.STUDENT:
+        return {}
+    return {c.slug: quota_status(user, c, moment, default_quota) for c in challenges}
 
 
 def markdown_html(text: str | None) -> Markup:
@@ -59,7 +78,7 @@ def my_submissions_page(user: User, challenge: Challenge) -> dict:
     # Scores as the user may see them (a student's rounded; in Ladder mode, only those that moved).
     scores = {s.job.id: (s.public_score, s.private_score) for s in seen_by(user, submissions, [challenge])}
     finished = [s for s in reversed(submissions) if s.status is SubmissionStatus.FINISHED]
-    chart = score_chart([(s.created_at, *scores[s.id]) for s in finished])
+    chart = score_chart([(s.created_at, *scores[s.id], s.late) for s in finished])
     return {
         "challenge": challenge,
         "metric": metric_named(challenge.metric),

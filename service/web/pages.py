@@ -20,9 +20,11 @@ from service.challenges.lookup import (
     own_class_challenge_by_slug,
     tenant_challenge_by_slug,
     visible_challenge_by_id,
+    visible_challenge_by_slug,
 )
 from service.errors import ServiceError
 from service.grading.submissions import get_visible_submission
+from service.http.context import now, settings
 from service.http.rate_limits import limiter, login_throttle, setting
 from service.results.feedback import format_score, seen_by
 from service.results.finals import select_finals
@@ -35,7 +37,9 @@ from service.web.content import (
     markdown_html,
     my_challenges,
     my_submissions_page,
+    newest_open_challenge,
     tenants,
+    uploads_left,
 )
 from service.web.session import (
     SIGNIN_CSRF_COOKIE,
@@ -92,18 +96,24 @@ def _page_context() -> dict:
 
 @bp.app_template_filter("score")
 def _score(value: float | None) -> str:
-    return format_score(value)
+    """A score as the viewer sees it: a student's is already rounded to the challenge's decimals;
+    staff see exact scores, written in at most 6 significant digits with the exact value on hover."""
+    user = g.get("web_user")
+    if value is None or user is None or not user.role.staff:
+        return format_score(value)
+    return _six_significant_digits(value)
 
 
 @bp.app_template_filter("sig6")
 def _six_significant_digits(value: float | None) -> str:
-    """A score for staff pages: at most 6 significant digits (the exact value goes in a title)."""
-    return "—" if value is None else f"{value:.6g}"
+    if value is None:
+        return "—"
+    return Markup('<span class="exact" title="{}">{}</span>').format(format_score(value), f"{value:.6g}")
 
 
 @bp.app_template_filter("signed_score")
 def _signed_score(value: float | None) -> str:
-    return format_score(value) if value is None or value < 0 else "+" + format_score(value)
+    return _score(value) if value is None or value < 0 else Markup("+") + _score(value)
 
 
 @bp.app_template_filter("utc")
@@ -137,7 +147,10 @@ def _size(size_bytes: int) -> str:
 @bp.get("/")
 @page()
 def home():
-    return redirect(url_for("web.teacher" if current_user.role in STAFF else "web.upload"))
+    if current_user.role in STAFF:
+        return redirect(url_for("web.teacher"))
+    newest = newest_open_challenge(current_user)
+    return redirect(url_for("web.upload", challenge=newest.slug if newest else None))
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -196,9 +209,14 @@ def challenge_list():
 
 
 @bp.get("/challenges/<int:challenge_id>")
+@bp.get("/challenges/<string:slug>")
 @page()
-def challenge_page(challenge_id: int):
-    shown = visible_challenge_by_id(current_user, challenge_id)  # another class's: not found
+def challenge_page(challenge_id: int | None = None, slug: str | None = None):
+    # Another class's challenge is not found.
+    if challenge_id is None:
+        shown = visible_challenge_by_slug(current_user, slug)
+    else:
+        shown = visible_challenge_by_id(current_user, challenge_id)
     operator_tenant = shown.tenant.slug if current_user.role is Role.ADMIN else None
     return render_template(
         "web/challenge.html", operator_tenant=operator_tenant, **challenge_facts(shown, current_user)
@@ -211,7 +229,8 @@ def upload():
     challenges = my_challenges(current_user)
     chosen = request.args.get("challenge") or None
     chosen = next((c for c in challenges if c.slug == chosen), challenges[0] if challenges else None)
-    return render_template("web/upload.html", challenges=challenges, chosen=chosen)
+    left = uploads_left(current_user, challenges, now(), settings().daily_submission_quota)
+    return render_template("web/upload.html", challenges=challenges, chosen=chosen, left=left)
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -219,7 +238,7 @@ def upload():
 def job(job_id: int):
     seen = seen_by(current_user, [get_visible_submission(job_id, current_user)])[0]
     return render_template(
-        "web/job.html", job=seen.job, metric=metric_named(seen.challenge.metric),
+        "web/job.html", job=seen.job, metric=metric_named(seen.challenge.metric), resent="resent" in request.args,
         public_score=seen.public_score, private_score=seen.private_score, ladder=seen.leaderboard,
     )  # fmt: skip
 

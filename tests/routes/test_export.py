@@ -106,21 +106,24 @@ def test_json_export_has_the_same_rows_with_numbers_and_utc_times(client, scored
 
 
 def test_gradebook_has_one_row_per_student_with_best_and_final_scores(client, scored_class):
-    rows = read_csv(export(client, query="?best=true").data)
+    rows = read_csv(export(client, query="?best=true&practice=true").data)  # the class has its practice only
     by_student = {r["student"]: r for r in rows}
     assert list(by_student) == ["ann", "bob", "student-a"]  # every student, even without a submission
     ann, bob, idle = by_student["ann"], by_student["bob"], by_student["student-a"]
-    assert (ann["submissions"], float(ann["best_public_score"])) == ("3", 0.80)
+    assert (ann["submissions"], float(ann["best_public_score"])) == (
+        "2",
+        0.80,
+    )  # her rejected file: not counted
     assert ann["best_public_job_id"] == str(scored_class["ann-2"])
     assert ann["final_job_ids"] == str(scored_class["ann-2"]) and float(ann["final_private_score"]) == 0.60
-    assert ann["last_submitted_at"] == "2025-03-01 09:03:00"
+    assert ann["last_submitted_at"] == "2025-03-01 09:02:00"  # her last scored one
     assert float(bob["best_public_score"]) == 0.78
     assert bob["final_job_ids"] == str(scored_class["bob-1"]) and float(bob["final_private_score"]) == 0.72
     assert (idle["submissions"], idle["best_public_score"], idle["final_private_score"]) == ("0", "", "")
 
 
 def test_gradebook_as_json_lists_final_job_ids(client, scored_class):
-    rows = json.loads(export(client, query="?best=1&format=json").data)
+    rows = json.loads(export(client, query="?best=1&format=json&practice=1").data)
     assert rows[0]["student"] == "ann" and rows[0]["final_job_ids"] == [scored_class["ann-2"]]
     assert rows[2]["final_job_ids"] == [] and rows[2]["last_submitted_at"] is None
 
@@ -168,7 +171,18 @@ def test_cli_exports_the_class_to_standard_output_or_a_file(runner, scored_class
     assert len(read_csv(result.stdout_bytes)) == 5
     out = tmp_path / "gradebook.json"
     result = runner.invoke(
-        args=["scores", "export", "--tenant", "class-a", "--best", "--format", "json", "--out", str(out)]
+        args=[
+            "scores",
+            "export",
+            "--tenant",
+            "class-a",
+            "--best",
+            "--practice",
+            "--format",
+            "json",
+            "--out",
+            str(out),
+        ]
     )
     assert result.exit_code == 0, result.output
     assert [r["student"] for r in json.loads(out.read_text())] == ["ann", "bob", "student-a"]

@@ -71,7 +71,9 @@ def test_a_regression_challenge_scores_rmse_as_sklearn_and_ranks_the_lower_first
     assert client.get("/challenges/diabetes", headers=student).get_json()["id"] == challenge["id"]
     [file] = listed["files"]
     assert client.get(file["url"], headers=student).data == train
+    assert client.get("/challenges/diabetes/files/train.csv", headers=student).data == train  # by its slug
     sample = client.get(listed["sample_submission"], headers=student)
+    assert client.get("/challenges/diabetes/sample-submission.csv", headers=student).data == sample.data
     assert sample.data.decode().splitlines()[:2] == ["Id,progression", "1,0.5"]
     assert upload(client, student, "diabetes", sample.data)["status"] == "finished"  # the sample is valid
 

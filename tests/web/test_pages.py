@@ -139,7 +139,7 @@ def test_leaderboard_page_shows_private_ranks_after_the_teacher_reveals(client, 
 
     html = client.get("/web/leaderboard").get_data(as_text=True)
     assert 'id="private-board"' in html
-    assert "<strong>#2</strong> on the private one (0.6, -0.2 from your public score)" in html
+    assert "<strong>#2</strong> of 2: 0.6 on the private one, -0.2 from your public score" in html
 
 
 def test_teacher_sets_a_deadline_in_utc(client, app, two_classes):

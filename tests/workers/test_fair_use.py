@@ -57,8 +57,11 @@ def test_per_student_rate_limit_is_shared_by_api_processes(deployment, good_subm
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     answers = [
         requests.post(
-            f"{apis[n % 2]}/jobs", headers=headers, files={"file": ("p.csv", b"Id,Probability\n")}, timeout=30
-        )
+            f"{apis[n % 2]}/jobs",
+            headers=headers,
+            files={"file": ("p.csv", b"Id,Probability\n" + b"\n" * n)},
+            timeout=30,
+        )  # a distinct file each time: the same one again answers its earlier job
         for n in range(5)
     ]
     assert [a.status_code for a in answers] == [202, 202, 202, 429, 429]

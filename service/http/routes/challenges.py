@@ -35,33 +35,40 @@ class ChallengeById(MethodView):
     @blp.response(200, ChallengeSchema)
     def get(self, challenge_id=None, slug=None):
         """One challenge of your tenant, by id or slug."""
-        if challenge_id is None:
-            return visible_challenge_by_slug(current_user, slug)
-        return visible_challenge_by_id(current_user, challenge_id)
+        return _challenge(challenge_id, slug)
 
 
+# The rule applied first (the lower) keeps the plain endpoint name that pages build links with.
+@blp.route("/challenges/<string:slug>/files/<string:name>")
 @blp.route("/challenges/<int:challenge_id>/files/<string:name>")
 class ChallengeFileDownload(MethodView):
     decorators = [jwt_required()]
 
     @blp.response(200, content_type="application/octet-stream")
-    def get(self, challenge_id, name):
-        """Download one of the challenge's files."""
-        found = file_of(visible_challenge_by_id(current_user, challenge_id), name)
+    def get(self, name, challenge_id=None, slug=None):
+        """Download one of the challenge's files (the challenge by id or slug)."""
+        found = file_of(_challenge(challenge_id, slug), name)
         return _attachment(found.content, found.name, "application/octet-stream")
 
 
+@blp.route("/challenges/<string:slug>/sample-submission.csv")
 @blp.route("/challenges/<int:challenge_id>/sample-submission.csv")
 class SampleSubmission(MethodView):
     decorators = [jwt_required()]
 
     @blp.response(200, content_type="text/csv")
-    def get(self, challenge_id):
-        """A valid submission for the challenge: every Id of its key, a placeholder prediction."""
-        challenge = visible_challenge_by_id(current_user, challenge_id)
+    def get(self, challenge_id=None, slug=None):
+        """A valid submission for the challenge (by id or slug): every Id of its key, a placeholder prediction."""
+        challenge = _challenge(challenge_id, slug)
         sample = sample_submission_of(challenge)
         db.session.commit()  # a sample made just now is stored, never made again
         return _attachment(sample, f"{challenge.slug}-sample-submission.csv", "text/csv")
+
+
+def _challenge(challenge_id: int | None, slug: str | None):
+    if challenge_id is None:
+        return visible_challenge_by_slug(current_user, slug)
+    return visible_challenge_by_id(current_user, challenge_id)
 
 
 def _attachment(content: bytes, name: str, mimetype: str) -> Response:

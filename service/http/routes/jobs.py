@@ -53,6 +53,11 @@ class Jobs(MethodView):
     @blp.arguments(JobUploadSchema, location="files", error_status_code=400)
     @blp.arguments(IdempotencyHeaderSchema, location="headers", error_status_code=400)
     @blp.response(202, JobSchema)
+    @blp.alt_response(
+        200,
+        schema=JobSchema,
+        description="the same file was sent before: its earlier job, nothing new queued",
+    )
     @blp.alt_response(413, schema=ProblemSchema, description="the file is over the size limit")
     @blp.alt_response(415, schema=ProblemSchema, description="the file is not CSV text")
     @blp.alt_response(422, schema=ProblemSchema, description="the Idempotency-Key was used for another file")
@@ -60,7 +65,7 @@ class Jobs(MethodView):
         """Queue a CSV for grading; poll the job at its Location."""
         upload = form["file"]
         challenge = own_class_challenge_by_slug(current_user, form["challenge"])
-        submission, _ = accept_submission(
+        submission, created = accept_submission(
             current_user,
             challenge,
             _stored_filename(upload.filename),
@@ -69,7 +74,8 @@ class Jobs(MethodView):
             settings(),
             now,
         )
-        return _seen(submission), 202, {"Location": url_for("jobs.JobById", job_id=submission.id)}
+        location = {"Location": url_for("jobs.JobById", job_id=submission.id)}
+        return _seen(submission), 202 if created else 200, location
 
     @blp.response(200, JobSchema(many=True))
     @blp.paginate(SeenJobsPage)

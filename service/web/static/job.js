@@ -13,8 +13,13 @@
   const DONE = ["finished", "rejected", "failed"];
 
   const ladder = document.getElementById("ladder-note");
-  // As the server wrote it: a student's score is already rounded to the challenge's precision.
-  function score(value) { return value === null || value === undefined ? "—" : String(value); }
+  // A student's score as the server wrote it (already rounded to the challenge's precision); staff
+  // get exact scores, written in at most 6 significant digits as the server's pages write them.
+  const staff = section.dataset.staff === "true";
+  function score(value) {
+    if (value === null || value === undefined) return "—";
+    return staff ? String(parseFloat(Number(value).toPrecision(6))) : String(value);
+  }
 
   function show(job) {
     badge.textContent = job.status;

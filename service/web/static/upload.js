@@ -18,6 +18,11 @@
       link.textContent = option.dataset.title;
       link.href = option.dataset.page;
       header.textContent = option.dataset.header;
+      const count = document.getElementById("uploads-left-count");
+      if (count && option.dataset.left !== undefined) {
+        count.textContent = option.dataset.left;
+        document.getElementById("uploads-limit").textContent = option.dataset.limit;
+      }
     });
   }
 
@@ -56,7 +61,9 @@
       const body = await response.json().catch(function () { return {}; });
       if (response.ok && body.id !== undefined) {
         status.textContent = "Uploaded. Opening the job…";
-        window.location.assign(form.dataset.jobPage.replace(/0$/, String(body.id)));
+        // 200, not 202: the same file was sent before, and this is its earlier result.
+        const resent = response.status === 200 ? "?resent=1" : "";
+        window.location.assign(form.dataset.jobPage.replace(/0$/, String(body.id)) + resent);
         return;
       }
       status.textContent = "";

@@ -36,4 +36,6 @@ class Scores(MethodView):
     def get(self, query):
         """Every submission of your tenant (?best=true: one row per student), as CSV or ?format=json."""
         tenant = own_or_named_tenant(current_user, query["tenant"])
-        return streamed(export_scores(tenant, query["format"], query["best"], query["challenge"]))
+        return streamed(
+            export_scores(tenant, query["format"], query["best"], query["challenge"], query["practice"])
+        )
