@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from service.accounts.passwords import generate_password
 from service.accounts.users import USERNAME, check_password_rules, create_tenant, new_member
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
@@ -45,6 +46,18 @@ def create_class(person: Person, slug: str, title: str | None) -> User:
     db.session.add(teacher)
     db.session.commit()
     return teacher
+
+
+def open_class_for_teacher(slug: str, title: str | None, username: str) -> tuple[User, str]:
+    """The operator's: a new class and a new teacher account for it, with a generated password
+    (answered once, for the operator to hand over)."""
+    tenant = create_tenant(slug, title, commit=False)
+    tenant.join_code = new_join_code()
+    password = generate_password()
+    teacher = new_member(username, password, tenant, Role.TEACHER)
+    db.session.add(teacher)
+    db.session.commit()
+    return teacher, password
 
 
 def membership_in(person: Person, slug: str) -> User:

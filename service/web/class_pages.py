@@ -12,6 +12,8 @@ from service.errors import ServiceError
 from service.http.class_schemas import join_url
 from service.http.rate_limits import limiter, setting
 from service.http.routes.join import join_with_throttle
+from service.store.models import Role
+from service.web.content import tenants
 from service.web.pages import bp
 from service.web.session import (
     error_page,
@@ -42,6 +44,22 @@ def new_class():
     return start_session(redirect(url_for("web.class_list")), tokens["access_token"])
 
 
+@bp.post("/classes/with-teacher")
+@page(Role.ADMIN)
+def new_class_with_teacher():
+    form = request.form
+    try:
+        teacher, password = classes.open_class_for_teacher(
+            form.get("slug", "").strip(),
+            form.get("title", "").strip() or None,
+            form.get("teacher", "").strip(),
+        )
+    except ServiceError as error:
+        return _classes_page(error.detail, form), error.status
+    made = {"class": teacher.tenant.slug, "teacher": teacher.username, "password": password}
+    return _classes_page(made=made)
+
+
 @bp.post("/classes/switch")
 @page()
 def switch():
@@ -53,11 +71,13 @@ def switch():
     return start_session(redirect(url_for("web.home")), tokens["access_token"])
 
 
-def _classes_page(message: str | None = None, sent=None) -> str:
+def _classes_page(message: str | None = None, sent=None, made: dict | None = None) -> str:
     memberships = classes.memberships_of(current_user.person)
+    operator = current_user.role is Role.ADMIN
     return render_template(
         "web/classes.html", memberships=memberships, may_create=classes.may_create_classes(current_user.person),
-        message=message, sent=sent or {}, join_url=join_url,
+        message=message, sent=sent or {}, join_url=join_url, operator=operator, made=made,
+        all_classes=tenants() if operator else [],
     )  # fmt: skip
 
 

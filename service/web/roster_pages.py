@@ -50,6 +50,23 @@ def add_member():
     return _roster_page(notice=f"{member.username} added to the class.", passwords=shown)
 
 
+@bp.post("/roster/staff")
+@page(Role.TEACHER)
+def add_staff():
+    form = request.form
+    try:
+        member = classes.add_staff(
+            current_user, form.get("username", "").strip(), Role(form.get("role", "assistant")),
+            form.get("from_class", "").strip() or None,
+        )  # fmt: skip
+    except (ServiceError, ValueError) as error:
+        return _roster_page(
+            getattr(error, "detail", "role: teacher or assistant"), getattr(error, "status", 400)
+        )
+    flash(f"{member.username} is now {member.role.value} of this class.")
+    return redirect(url_for("web.roster_page"))
+
+
 @bp.post("/roster/import")
 @page(*CLASS_STAFF)
 def import_roster():

@@ -144,3 +144,41 @@ def test_students_and_assistants_may_not_make_classes_or_links(client, alpha_tea
     assistant = bearer(sign_in(client, "sam"))
     assert client.get("/admin/users", headers=assistant).status_code == 200
     assert client.post("/classes/alpha/join-link", headers=assistant, json={}).status_code == 403
+
+
+def test_staff_reset_the_password_only_of_someone_in_no_other_class(client, alpha_teacher, make_user, app):
+    """A password is the person's: a teacher of one class must not take over an account that also
+    belongs to another class (a teacher elsewhere, say) by resetting its password."""
+    make_user("bea", "teacher", "beta")
+    make_user("solo", "student", "beta")
+    with app.app_context():
+        db.session.query(Tenant).filter_by(slug="beta").one().join_code = "beta-code-0123456"
+        db.session.commit()
+    sam = bearer(sign_in(client, "sam"))
+    assert client.post("/join/beta-code-0123456", headers=sam, json={}).status_code == 201
+    beta = bearer(sign_in(client, "bea"))
+    members = {u["username"]: u["id"] for u in client.get("/admin/users", headers=beta).get_json()}
+    refused = client.post(f"/admin/users/{members['sam']}/password", headers=beta, json={})
+    assert refused.status_code == 403 and "another class" in refused.get_json()["detail"]
+    assert sign_in(client, "sam", "alpha").status_code == 200  # the old password still holds
+    reset = client.post(f"/admin/users/{members['solo']}/password", headers=beta, json={})
+    assert reset.status_code == 200
+    assert sign_in(client, "solo", password=reset.get_json()["password"]).status_code == 200
+
+
+def test_an_assistant_may_not_change_a_challenge_over_http(client, alpha_teacher, make_user):
+    make_user("asa", "assistant", "alpha")
+    assistant = bearer(sign_in(client, "asa"))
+    [challenge] = client.get("/challenges", headers=assistant).get_json()
+    assert client.get("/admin/integrity?challenge=gmsc", headers=assistant).status_code == 200
+    assert client.get("/admin/scores", headers=assistant).status_code == 200
+    for change in ({"private_revealed": True}, {"score_precision": 2}, {"title": "Mine"}):
+        assert (
+            client.patch(f"/admin/challenges/{challenge['id']}", headers=assistant, json=change).status_code
+            == 403
+        )
+    assert client.put("/admin/quota", headers=assistant, json={"daily_quota": 99}).status_code == 403
+    assert (
+        client.post("/admin/users", headers=assistant, json={"username": "t2", "role": "teacher"}).status_code
+        == 403
+    )
