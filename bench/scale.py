@@ -343,9 +343,10 @@ def fill(url: str, folder: Path, shape: StoreShape, plan: Plan, via: str) -> Fil
 def fill_class(shape: ClassShape, plan: Plan, files: Files, filled: Filled, clock: Clock, via: str) -> None:
     tenant = accounts.create_tenant(shape.slug, f"Class {shape.slug}")
     tenant_id = tenant.id
-    accounts.create_user("teacher", PASSWORD, tenant, Role.TEACHER, f"teacher@{shape.slug}.example.org")
+    teacher = teacher_name(shape.slug)
+    accounts.create_user(teacher, PASSWORD, tenant, Role.TEACHER, f"{teacher}@{shape.slug}.example.org")
     roster = "username,email,password\n" + "".join(
-        f"{student_name(i)},{student_name(i)}@{shape.slug}.example.org,{PASSWORD}\n"
+        f"{student_name(shape.slug, i)},{student_name(shape.slug, i)}@{shape.slug}.example.org,{PASSWORD}\n"
         for i in range(shape.students)
     )
     accounts.import_roster(roster.encode(), tenant)
@@ -355,7 +356,7 @@ def fill_class(shape: ClassShape, plan: Plan, files: Files, filled: Filled, cloc
             select(User.username, User.id).where(User.tenant_id == tenant_id, User.role == Role.STUDENT)
         ).all()
     )
-    ids = [user_ids[student_name(i)] for i in range(shape.students)]
+    ids = [user_ids[student_name(shape.slug, i)] for i in range(shape.students)]
     filled.students += shape.students
     finished: dict[int, list[tuple[float, int]]] = {}
     for chunk in plan.uploads(shape, files):
@@ -377,8 +378,13 @@ def fill_class(shape: ClassShape, plan: Plan, files: Files, filled: Filled, cloc
     choose_finals(shape, plan, ids, challenge_id, finished, filled)
 
 
-def student_name(index: int) -> str:
-    return f"student-{index + 1:04d}"
+def student_name(slug: str, index: int) -> str:
+    """A name is one person's across the service: each class's students are its own."""
+    return f"{slug}-student-{index + 1:04d}"
+
+
+def teacher_name(slug: str) -> str:
+    return f"{slug}-teacher"
 
 
 def insert_started(chunk: list[Upload], tenant_id: int, challenge_id: int, ids: list[int]) -> list[int]:
@@ -604,9 +610,12 @@ API_ROUTES = {
 }
 PAGES = {
     "student": ["/web/submissions", "/web/leaderboard", "/web/upload"],
-    "teacher": ["/web/submissions", "/web/leaderboard", "/web/teacher", "/web/upload"],
+    "teacher": ["/web/leaderboard", "/web/teacher", "/web/roster", "/web/class-submissions"],
 }
-USERS = {"student": student_name(0), "teacher": "teacher"}
+
+
+def users_of(slug: str) -> dict[str, str]:
+    return {"student": student_name(slug, 0), "teacher": teacher_name(slug)}
 
 
 def api_session(base: str, username: str, slug: str) -> requests.Session:
@@ -645,7 +654,7 @@ def timed(session: requests.Session, url: str, count: int) -> tuple[list[float],
 
 def time_class(base: str, shape: ClassShape, count: int) -> list[Timing]:
     timings = []
-    for who, username in USERS.items():
+    for who, username in users_of(shape.slug).items():
         api = api_session(base, username, shape.slug)
         for label, path in API_ROUTES[who]:
             timings.append(Timing(label, who, shape, *timed(api, base + path, count)))

@@ -9,10 +9,19 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from service.accounts.passwords import generate_password
-from service.accounts.users import USERNAME, check_password_rules, create_tenant, new_member
+from service.accounts.users import (
+    USERNAME,
+    check_password_rules,
+    commit_or_conflict,
+    create_tenant,
+    names_taken,
+    new_member,
+)
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
 from service.store.models import InvitedName, Person, Role, Tenant, User, utcnow
@@ -27,8 +36,17 @@ NO_SUCH_LINK = (
 
 
 def memberships_of(person: Person) -> list[User]:
-    """The person's classes (each a membership, with its role), in the order they joined them."""
-    return [m for m in person.memberships if m.tenant is not None and m.removed_at is None]
+    """The classes the person may act in (each a membership, with its role), in the order they
+    joined them; a class that disabled or removed them is not among them."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.tenant))
+            .where(User.person_id == person.id, User.tenant_id.is_not(None))
+            .where(User.removed_at.is_(None), User.disabled.is_(False))
+            .order_by(User.id)
+        )
+    )
 
 
 def may_create_classes(person: Person) -> bool:
@@ -44,19 +62,21 @@ def create_class(person: Person, slug: str, title: str | None) -> User:
     tenant.join_code = new_join_code()
     teacher = _membership(person, tenant, Role.TEACHER)
     db.session.add(teacher)
-    db.session.commit()
+    commit_or_conflict(f"class {slug!r} exists already")
     return teacher
 
 
 def open_class_for_teacher(slug: str, title: str | None, username: str) -> tuple[User, str]:
     """The operator's: a new class and a new teacher account for it, with a generated password
     (answered once, for the operator to hand over)."""
+    if names_taken([username]):
+        raise Conflict(f"the username {username!r} is taken; choose another")
     tenant = create_tenant(slug, title, commit=False)
     tenant.join_code = new_join_code()
     password = generate_password()
     teacher = new_member(username, password, tenant, Role.TEACHER)
     db.session.add(teacher)
-    db.session.commit()
+    commit_or_conflict(f"class {slug!r} or the username {username!r} was taken meanwhile; try again")
     return teacher, password
 
 
@@ -100,13 +120,30 @@ def add_staff(by: User, username: str, role: Role, from_class: str | None = None
         select(User).where(User.person_id == found[0].id, User.tenant_id == by.tenant_id)
     )
     if member is None:
+        _check_may_enter_another_class(found[0])
+        _check_name_free_in(by.tenant, username)
         member = _membership(found[0], by.tenant, role)
         db.session.add(member)
     elif member.role is Role.TEACHER and role is not Role.TEACHER:
         raise Conflict(f"{username} teaches this class; a teacher is not made an assistant")
     member.role, member.removed_at = role, None
-    db.session.commit()
+    commit_or_conflict(f"someone in this class is already named {username!r}")
     return member
+
+
+def _check_may_enter_another_class(person: Person) -> None:
+    """Staff who set a person's password know it: until the person chooses their own, their account
+    enters no other class, where those staff would otherwise act as them."""
+    if not person.password_chosen:
+        raise Forbidden(
+            f"{person.username} must first choose their own password (POST /me/password, or Your classes "
+            "on the web): the one they have was set by a teacher or the operator"
+        )
+
+
+def _check_name_free_in(tenant: Tenant, username: str) -> None:
+    if db.session.scalar(select(User.id).where(User.tenant_id == tenant.id, User.username == username)):
+        raise Conflict(f"someone in this class is already named {username!r}")
 
 
 def new_join_code() -> str:
@@ -143,12 +180,11 @@ def set_invited_names(tenant: Tenant, names: list[str]) -> list[InvitedName]:
         problems.append(f"at most {MAX_INVITED_NAMES} names, not {len(cleaned)}")
     if problems:
         raise InvalidInput("; ".join(problems[:20]), total_problems=len(problems))
-    listed = {entry.name.casefold(): entry for entry in invited_names(tenant)}
-    for entry in listed.values():
-        if entry.claimed_by_id is None:
-            db.session.delete(entry)
-    db.session.flush()
-    seen = {key for key, entry in listed.items() if entry.claimed_by_id is not None}
+    # One statement: a name claimed while this runs keeps its claim.
+    db.session.execute(
+        delete(InvitedName).where(InvitedName.tenant_id == tenant.id, InvitedName.claimed_by_id.is_(None))
+    )
+    seen = {entry.name.casefold() for entry in invited_names(tenant)}
     for name in cleaned:
         if name.casefold() not in seen:
             seen.add(name.casefold())
@@ -186,6 +222,10 @@ def join(code: str, person: Person | None = None, username: str | None = None, p
                 f"{username!r}: a username is 2-64 letters, digits or . _ @ -, starting alphanumeric"
             )
         check_password_rules(password)
+        if names_taken([username]):
+            raise Conflict(
+                f"the username {username!r} is taken; choose another (or sign in first, if it is yours)"
+            )
     else:
         existing = db.session.scalar(
             select(User).where(User.person_id == person.id, User.tenant_id == tenant.id)
@@ -194,38 +234,42 @@ def join(code: str, person: Person | None = None, username: str | None = None, p
             return existing  # joining twice changes nothing
         if existing is not None:
             raise Forbidden("you were removed from this class; ask its teacher to add you again")
+        _check_may_enter_another_class(person)
         username = person.username
-    if db.session.scalar(select(User.id).where(User.tenant_id == tenant.id, User.username == username)):
-        raise Conflict(f"someone in this class is already named {username!r}: choose another username")
-    claimed = _claim_listed_name(tenant, listed_name) if tenant.join_listed_only else None
-    member = new_member(username, password, tenant, Role.STUDENT) if person is None else _membership(
-        person, tenant, Role.STUDENT)  # fmt: skip
+        _check_name_free_in(tenant, username)
+    member = new_member(username, password, tenant, Role.STUDENT, password_chosen=True) if person is None else (
+        _membership(person, tenant, Role.STUDENT))  # fmt: skip
     db.session.add(member)
-    db.session.flush()
-    if claimed is not None:
-        # Claimed in one conditional statement: two joiners with the same name cannot both win.
-        won = db.session.execute(
-            update(InvitedName)
-            .where(InvitedName.id == claimed.id, InvitedName.claimed_by_id.is_(None))
-            .values(claimed_by_id=member.id, claimed_at=utcnow())
-        ).rowcount
-        if not won:
-            db.session.rollback()
-            raise Conflict("that name was claimed already: ask your teacher")
-    db.session.commit()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the name was taken by a concurrent join
+        db.session.rollback()
+        raise Conflict(f"the username {username!r} was taken meanwhile; choose another") from None
+    if tenant.join_listed_only:
+        _claim_listed_name(tenant, listed_name, member)
+    commit_or_conflict(f"the username {username!r} was taken meanwhile; choose another")
     return member
 
 
-def _claim_listed_name(tenant: Tenant, listed_name: str | None) -> InvitedName:
+def _claim_listed_name(tenant: Tenant, listed_name: str | None, member: User) -> None:
+    """Claim the listed name for `member`, in one conditional statement: of two joiners with the same
+    name one wins. A name not listed and one claimed already get the same answer."""
     wanted = " ".join((listed_name or "").split()).casefold()
-    for entry in invited_names(tenant):
-        if entry.name.casefold() == wanted and wanted:
-            if entry.claimed_by_id is not None:
-                raise Conflict("that name was claimed already: ask your teacher")
-            return entry
-    raise Forbidden(
-        "this class lets in the names its teacher listed: give yours as listed_name, as the teacher wrote it"
+    entry = next((e for e in invited_names(tenant) if wanted and e.name.casefold() == wanted), None)
+    won = (
+        entry is not None
+        and db.session.execute(
+            update(InvitedName)
+            .where(InvitedName.id == entry.id, InvitedName.claimed_by_id.is_(None))
+            .values(claimed_by_id=member.id, claimed_at=utcnow())
+        ).rowcount
     )
+    if not won:
+        db.session.rollback()
+        raise Forbidden(
+            "this class lets in the names its teacher listed, each once: give yours as listed_name, as the "
+            "teacher wrote it; if it is refused, ask your teacher"
+        )
 
 
 def _membership(person: Person, tenant: Tenant, role: Role) -> User:

@@ -9,14 +9,15 @@ from pathlib import Path
 
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service.accounts.classes import membership_in
-from service.accounts.passwords import verify_password
+from service.accounts.passwords import hash_password, verify_password
 from service.accounts.revocation import revoke, revoke_sign_in, use_once
 from service.accounts.throttle import LoginThrottle, finish_login_attempt, start_login_attempt
+from service.accounts.users import check_password_rules
 from service.config import ConfigError, Settings
-from service.errors import Unauthorized
+from service.errors import Forbidden, Unauthorized
 from service.extensions import db
 from service.store.models import Person, Tenant, User
 
@@ -80,14 +81,7 @@ def issue_tokens(user: User, sign_in: str | None = None, refresh_expires_at: int
     if refresh_expires_at is None:
         lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
         refresh_expires_at = int((datetime.now(UTC) + lifetime).timestamp())
-    claims = {
-        "ver": user.token_version,
-        "username": user.username,
-        "role": user.role.value,
-        "tenant": user.tenant.slug if user.tenant else None,
-        "sid": sign_in or secrets.token_urlsafe(16),
-        "rexp": refresh_expires_at,  # when the sign-in ends: a switch of class keeps it
-    }
+    claims = _claims(user, sign_in or secrets.token_urlsafe(16), refresh_expires_at)
     refresh_lifetime = datetime.fromtimestamp(refresh_expires_at, UTC) - datetime.now(UTC)
     return {
         "access_token": create_access_token(identity=str(user.id), additional_claims=claims),
@@ -100,11 +94,50 @@ def issue_tokens(user: User, sign_in: str | None = None, refresh_expires_at: int
     }
 
 
+def _claims(user: User, sign_in: str, refresh_expires_at: int | None) -> dict:
+    return {
+        "ver": user.token_version,
+        "username": user.username,
+        "role": user.role.value,
+        "tenant": user.tenant.slug if user.tenant else None,
+        "sid": sign_in,
+        "rexp": refresh_expires_at,  # when the sign-in ends
+    }
+
+
+def change_own_password(user: User, current: str, new: str, address: str, throttle: LoginThrottle) -> dict:
+    """The person sets their own password, knowing the current one (a wrong one counts as a failed
+    sign-in). Every earlier token of theirs, in every class, stops working; the answer is a new
+    sign-in for this class."""
+    start_login_attempt(throttle, user.username, address)
+    person = user.person
+    right = verify_password(person.password_hash, current)
+    finish_login_attempt(throttle, user.username, address, succeeded=right)
+    if not right:
+        raise Forbidden("the current password is wrong")
+    check_password_rules(new)
+    person.password_hash, person.password_chosen = hash_password(new), True
+    db.session.execute(
+        update(User).where(User.person_id == person.id).values(token_version=User.token_version + 1)
+    )
+    db.session.commit()
+    db.session.refresh(user)
+    return issue_tokens(user)
+
+
 def switch_class(user: User, token: dict, class_slug: str) -> dict:
-    """Trade a token for one of the same person's sign-in acting for another of their classes: the
-    same sign-in (signing out with its refresh token ends both), ending when it would have."""
+    """Trade a token for one acting for another of the same person's classes, in the same sign-in
+    (signing out with its refresh token ends both), never lasting longer than what was traded: a
+    refresh token is spent for a new pair, as a refresh; an access token buys an access token that
+    expires when it does."""
     member = membership_in(user.person, class_slug)
-    return issue_tokens(member, token.get("sid") or token["jti"], token.get("rexp") or token["exp"])
+    if token.get("type") == "refresh":
+        return refresh_tokens(member, token)
+    sign_in = token.get("sid") or token["jti"]
+    remaining = datetime.fromtimestamp(token["exp"], UTC) - datetime.now(UTC)
+    claims = _claims(member, sign_in, token.get("rexp"))
+    access = create_access_token(identity=str(member.id), additional_claims=claims, expires_delta=remaining)
+    return {"access_token": access, "token_type": "Bearer", "class": class_slug, "role": member.role.value}
 
 
 def refresh_tokens(user: User, token: dict) -> dict:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from service.accounts.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -73,7 +74,12 @@ def check_password_rules(password: str) -> None:
 
 
 def new_member(
-    username: str, password: str, tenant: Tenant | None, role: Role, email: str | None = None
+    username: str,
+    password: str,
+    tenant: Tenant | None,
+    role: Role,
+    email: str | None = None,
+    password_chosen: bool = False,
 ) -> User:
     """A new person, and their membership of `tenant` with `role` (not yet added to the session)."""
     if not USERNAME.fullmatch(username):
@@ -89,27 +95,53 @@ def new_member(
         raise InvalidInput(f"{email!r} is not an email address")
     if role is not Role.ADMIN and tenant is None:
         raise InvalidInput("students and teachers belong to a tenant")
-    person = Person(username=username, password_hash=hash_password(password))
+    person = Person(username=username, password_hash=hash_password(password), password_chosen=password_chosen)
     return User(username=username, email=email or None, role=role, tenant=tenant, person=person)
 
 
 def create_user(
     username: str, password: str, tenant: Tenant | None, role: Role, email: str | None = None
 ) -> User:
-    if username in _names_taken(tenant):
-        raise Conflict(f"user {username!r} exists already")
+    if names_taken([username]):
+        raise Conflict(f"the username {username!r} is taken; choose another")
     user = new_member(username, password, tenant, role, email)
     db.session.add(user)
-    db.session.commit()
+    commit_or_conflict(f"the username {username!r} is taken; choose another")
     return user
 
 
 def enrol_user(
     username: str, password: str | None, tenant: Tenant | None, role: Role, email: str | None = None
 ) -> tuple[User, str | None]:
-    """Create a user with `password`, or a generated one, which is answered (once) beside the user."""
+    """Create a user with `password`, or a generated one, which is answered (once) beside the user.
+
+    Someone removed from the class comes back instead, with their own password (None answered)."""
+    removed = db.session.scalar(
+        select(User).where(User.tenant_id == tenant.id, User.username == username, User.removed_at.is_not(None))
+    ) if tenant is not None else None  # fmt: skip
+    if removed is not None:
+        removed.removed_at, removed.role = None, role
+        db.session.commit()
+        return removed, None
     generated = None if password else generate_password()
     return create_user(username, password or generated, tenant, role, email), generated
+
+
+def names_taken(usernames: list[str]) -> set[str]:
+    """Which of `usernames` an account has already. A name is one person's across the service, as on
+    Kaggle or GitHub (people from before that rule may share one, and sign in naming their class)."""
+    if not usernames:
+        return set()
+    return set(db.session.scalars(select(Person.username).where(Person.username.in_(usernames))))
+
+
+def commit_or_conflict(detail: str) -> None:
+    """Commit; a unique constraint that a concurrent request won is a conflict, not a failure."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(detail) from None
 
 
 @dataclass(frozen=True)
@@ -137,13 +169,13 @@ def import_roster(roster: bytes, tenant: Tenant, may_generate: bool = True) -> l
     if not rows:
         raise InvalidInput("the roster has no students; expected rows of username,email[,password]")
     problems, users, entries = [], [], []
-    existing = _names_taken(tenant)
+    existing = names_taken([row[0].strip() for row in rows if row])
     seen: set[str] = set()
     for line, row in enumerate(rows, start=1):
         cells = [c.strip() for c in row] + ["", ""]
         username, email, password = cells[0], cells[1], cells[2]
         if username in existing or username in seen:
-            problems.append(f"row {line}: user {username!r} exists already")
+            problems.append(f"row {line}: the username {username!r} is taken")
             continue
         seen.add(username)
         if not password and not may_generate:
@@ -159,14 +191,8 @@ def import_roster(roster: bytes, tenant: Tenant, may_generate: bool = True) -> l
     if problems:
         raise InvalidInput("; ".join(problems[:20]), problems=problems[:20], total_problems=len(problems))
     db.session.add_all(users)
-    db.session.commit()
+    commit_or_conflict("a username of the roster was taken while it was imported; send it again")
     return entries
-
-
-def _names_taken(tenant: Tenant | None) -> set[str]:
-    """The usernames of one class (of the operators, for None): names are unique per class only."""
-    owner = User.tenant_id.is_(None) if tenant is None else User.tenant_id == tenant.id
-    return set(db.session.scalars(select(User.username).where(owner)))
 
 
 def reset_password(user: User, password: str | None = None, by: User | None = None) -> str:
@@ -186,6 +212,7 @@ def reset_password(user: User, password: str | None = None, by: User | None = No
     new_password = password or generate_password()
     check_password_rules(new_password)
     user.person.password_hash = hash_password(new_password)
+    user.person.password_chosen = False  # whoever reset it knows it
     db.session.execute(
         update(User).where(User.person_id == user.person_id).values(token_version=User.token_version + 1)
     )

@@ -67,7 +67,7 @@ def create(
         if options["description"] is not None:
             raise click.UsageError("give --description or --description-file, not both")
         try:
-            options["description"] = description_file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+            options["description"] = description_file.read_text(encoding="utf-8-sig")  # CRLF read as LF
         except UnicodeDecodeError:
             raise click.UsageError(f"{description_file} is not UTF-8 text") from None
     draft = ChallengeDraft(

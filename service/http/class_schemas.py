@@ -26,7 +26,7 @@ class MembershipSchema(Schema):
     role = fields.Function(lambda member: member.role.value)
     username = fields.String()
     join_url = fields.Function(
-        lambda member: join_url(member.tenant.join_code) if member.role.staff else None,
+        lambda member: join_url(member.tenant.join_code) if member.role.staff and member.active else None,
         metadata={"description": "the invite link (staff only; null when turned off)"},
     )
 
@@ -77,3 +77,8 @@ class JoinSchema(Schema):
 
 class SwitchSchema(Schema):
     class_slug = Text(data_key="class", required=True, validate=validate.Length(min=1, max=64))
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH))
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH))

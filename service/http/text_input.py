@@ -13,6 +13,7 @@ def refuse_nul_characters(app: Flask) -> None:
 
 
 def _check_request_text() -> None:
+    _check("path", request.path)  # a slug or a code taken from the URL
     for name, value in request.args.items(multi=True):
         _check(f"query parameter {name!r}", name + value)
     # Not multipart: an upload is parsed only once its route has let it in (rate limits first);

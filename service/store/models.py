@@ -68,6 +68,9 @@ class Person(db.Model):
     # name, and sign in naming their class. A class holds each name once (`User`).
     username: Mapped[str] = mapped_column(String(64), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Whether the person chose their password (joining, or changing it) rather than staff or the
+    # operator, who know it: until they do, the account enters no other class.
+    password_chosen: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[User]] = relationship(back_populates="person", order_by="User.id")

@@ -7,10 +7,10 @@ from flask_jwt_extended import current_user, get_jwt
 from flask_limiter.util import get_remote_address
 
 import service.accounts.classes as classes
-from service.accounts.sign_in import issue_tokens, switch_class
+from service.accounts.sign_in import change_own_password, issue_tokens, switch_class
 from service.errors import ServiceError
 from service.http.class_schemas import join_url
-from service.http.rate_limits import limiter, setting
+from service.http.rate_limits import limiter, login_throttle, setting
 from service.http.routes.join import join_with_throttle
 from service.store.models import Role
 from service.web.content import tenants
@@ -60,6 +60,20 @@ def new_class_with_teacher():
     return _classes_page(made=made)
 
 
+@bp.post("/account/password")
+@page()
+def change_password():
+    try:
+        tokens = change_own_password(
+            current_user, request.form.get("current_password", ""), request.form.get("new_password", ""),
+            get_remote_address(), login_throttle(),
+        )  # fmt: skip
+    except ServiceError as error:
+        return _classes_page(error.detail), error.status
+    flash("Your password is changed; your other sign-ins have ended.")
+    return start_session(redirect(url_for("web.class_list")), tokens["access_token"])
+
+
 @bp.post("/classes/switch")
 @page()
 def switch():
@@ -82,7 +96,7 @@ def _classes_page(message: str | None = None, sent=None, made: dict | None = Non
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@limiter.limit(setting("login_rate_limit"), key_func=get_remote_address, methods=["POST"])
+@limiter.limit(setting("login_rate_limit"), key_func=get_remote_address)
 def join(code: str):
     user = signed_in_user()
     try:

@@ -80,18 +80,24 @@ def test_a_name_taken_in_the_same_class_is_409(client, two_classes):
     assert response.status_code == 409
 
 
-def test_a_name_of_another_class_is_free_and_reveals_nothing(client, two_classes):
-    """Each class may have its "ann": a teacher learns nothing of another class's users."""
+def test_a_name_is_one_persons_across_the_service(client, two_classes):
+    """As on Kaggle or GitHub: a name taken in another class (or by the operator) is taken, so that
+    nobody can make signing in by name alone ambiguous for someone else."""
     teacher = login(client, "teacher-a")
-    response = client.post(
-        "/admin/users", headers=teacher, json={"username": "student-b", "password": PASSWORD}
-    )
-    assert response.status_code == 201
-    roster = b"username,email\nteacher-b,\n"
+    for taken in ("student-b", "operator"):
+        response = client.post(
+            "/admin/users", headers=teacher, json={"username": taken, "password": PASSWORD}
+        )
+        assert response.status_code == 409 and "is taken" in response.get_json()["detail"]
+    roster = b"username,email\nteacher-b,\nfresh-one,\n"
     imported = client.post("/admin/roster", headers=teacher, data={"file": (io.BytesIO(roster), "r.csv")})
-    assert imported.status_code == 201
+    assert (
+        imported.status_code == 400
+        and "row 1: the username 'teacher-b' is taken" in imported.get_json()["detail"]
+    )
     names = [u["username"] for u in client.get("/admin/users", headers=teacher).get_json()]
-    assert names == sorted(["teacher-a", "student-a", "student-b", "teacher-b"])
+    assert names == sorted(["teacher-a", "student-a"])  # nothing made
+    login(client, "operator")  # still signs in by name alone
 
 
 def test_teacher_imports_a_roster_over_http_and_gets_generated_passwords(client, two_classes):

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from service.extensions import db
-from service.store.models import Tenant
+from service.store.models import Tenant, User
 from tests.conftest import PASSWORD, wait_until_done
 
 
@@ -18,6 +18,15 @@ def bearer(answer) -> dict:
 def sign_in(client, username, class_slug=None, password=PASSWORD):
     body = {"username": username, "password": password} | ({"class": class_slug} if class_slug else {})
     return client.post("/login", json=body)
+
+
+OWN_PASSWORD = "one I chose myself"
+
+
+def choose_own_password(client, headers) -> dict:
+    changed = client.post("/me/password", headers=headers,
+                          json={"current_password": PASSWORD, "new_password": OWN_PASSWORD})  # fmt: skip
+    return bearer(changed)
 
 
 def code_of(join_url: str) -> str:
@@ -85,11 +94,14 @@ def test_a_signed_in_student_joins_another_class_with_the_same_account(client, a
         beta.join_code = "beta-code-0123456"
         db.session.commit()
     sam = bearer(sign_in(client, "sam"))
+    refused = client.post("/join/beta-code-0123456", headers=sam, json={})
+    assert refused.status_code == 403 and "choose their own password" in refused.get_json()["detail"]
+    sam = choose_own_password(client, sam)
     joined = client.post("/join/beta-code-0123456", headers=sam, json={})
     assert joined.status_code == 201 and joined.get_json()["slug"] == "beta"
     assert [c["slug"] for c in client.get("/classes", headers=sam).get_json()] == ["alpha", "beta"]
-    assert sign_in(client, "sam", "beta").status_code == 200
-    assert sign_in(client, "sam").get_json()["class"] == "alpha"  # the first class, without naming one
+    assert sign_in(client, "sam", "beta", password=OWN_PASSWORD).status_code == 200
+    assert sign_in(client, "sam", password=OWN_PASSWORD).get_json()["class"] == "alpha"  # the first joined
 
 
 def test_a_link_for_listed_names_lets_each_name_join_once(client, alpha_teacher):
@@ -113,7 +125,7 @@ def test_a_link_for_listed_names_lets_each_name_join_once(client, alpha_teacher)
     again = client.post(
         f"/join/{code}", json={"username": "ada2", "password": "a long password", "listed_name": "Ada L"}
     )
-    assert again.status_code == 409
+    assert again.status_code == 403 and again.get_json() == unlisted.get_json()  # claimed: as if not listed
     names = client.get("/classes/alpha/invited-names", headers=alpha).get_json()
     assert [(n["name"], n["claimed_by"] is not None) for n in names] == [("Ada L", True), ("S-1001", False)]
 
@@ -154,13 +166,13 @@ def test_staff_reset_the_password_only_of_someone_in_no_other_class(client, alph
     with app.app_context():
         db.session.query(Tenant).filter_by(slug="beta").one().join_code = "beta-code-0123456"
         db.session.commit()
-    sam = bearer(sign_in(client, "sam"))
+    sam = choose_own_password(client, bearer(sign_in(client, "sam")))
     assert client.post("/join/beta-code-0123456", headers=sam, json={}).status_code == 201
     beta = bearer(sign_in(client, "bea"))
     members = {u["username"]: u["id"] for u in client.get("/admin/users", headers=beta).get_json()}
     refused = client.post(f"/admin/users/{members['sam']}/password", headers=beta, json={})
     assert refused.status_code == 403 and "another class" in refused.get_json()["detail"]
-    assert sign_in(client, "sam", "alpha").status_code == 200  # the old password still holds
+    assert sign_in(client, "sam", "alpha", password=OWN_PASSWORD).status_code == 200  # the password holds
     reset = client.post(f"/admin/users/{members['solo']}/password", headers=beta, json={})
     assert reset.status_code == 200
     assert sign_in(client, "solo", password=reset.get_json()["password"]).status_code == 200
@@ -182,3 +194,105 @@ def test_an_assistant_may_not_change_a_challenge_over_http(client, alpha_teacher
         client.post("/admin/users", headers=assistant, json={"username": "t2", "role": "teacher"}).status_code
         == 403
     )
+
+
+def test_nobody_joining_by_a_link_can_take_a_name_in_use_and_lock_its_owner_out(
+    client, alpha_teacher, make_user
+):
+    make_user("operator", "admin", None)
+    code = code_of(client.post("/classes/alpha/join-link", headers=bearer(sign_in(client, "tina")), json={})
+                   .get_json()["join_url"])  # fmt: skip
+    for taken in ("operator", "tina"):
+        answer = client.post(f"/join/{code}", json={"username": taken, "password": "a long password"})
+        assert answer.status_code == 409 and "is taken" in answer.get_json()["detail"]
+    assert sign_in(client, "operator").status_code == 200 and sign_in(client, "tina").status_code == 200
+
+
+def test_a_switch_never_lasts_longer_than_the_token_traded(client, alpha_teacher):
+    import jwt as pyjwt
+
+    tokens = sign_in(client, "tina").get_json()
+    client.post(
+        "/classes", headers={"Authorization": f"Bearer {tokens['access_token']}"}, json={"slug": "gamma"}
+    )
+    by_access = client.post("/switch", headers={"Authorization": f"Bearer {tokens['access_token']}"},
+                            json={"class": "gamma"}).get_json()  # fmt: skip
+    assert "refresh_token" not in by_access  # an access token buys an access token only...
+    claims = [
+        pyjwt.decode(t, options={"verify_signature": False})
+        for t in (tokens["access_token"], by_access["access_token"])
+    ]
+    assert (
+        claims[1]["exp"] <= claims[0]["exp"] and claims[1]["sid"] == claims[0]["sid"]
+    )  # ...ending as it does
+    refresh = {"Authorization": f"Bearer {tokens['refresh_token']}"}
+    by_refresh = client.post("/switch", headers=refresh, json={"class": "gamma"})
+    assert by_refresh.status_code == 200 and by_refresh.get_json()["class"] == "gamma"
+    assert client.post("/refresh", headers=refresh).status_code == 401  # spent by the switch
+
+
+def test_a_disabled_member_neither_lists_the_class_nor_sees_its_link(client, alpha_teacher, make_user, app):
+    make_user("ava", "assistant", "alpha")
+    ava = choose_own_password(client, bearer(sign_in(client, "ava")))
+    tina = bearer(sign_in(client, "tina"))
+    client.post("/classes", headers=tina, json={"slug": "beta"})
+    beta_link = client.get(
+        "/classes/beta/join-link",
+        headers=bearer(client.post("/switch", headers=tina, json={"class": "beta"})),
+    ).get_json()
+    assert client.post(f"/join/{code_of(beta_link['join_url'])}", headers=ava, json={}).status_code == 201
+    ava_id = member_of(app, "ava", "alpha")
+    assert client.post(f"/admin/users/{ava_id}/disable", headers=tina).status_code == 200
+    in_beta = bearer(sign_in(client, "ava", "beta", password=OWN_PASSWORD))
+    assert [c["slug"] for c in client.get("/classes", headers=in_beta).get_json()] == ["beta"]
+
+
+def test_adding_staff_whose_name_is_used_in_the_class_is_a_conflict(client, alpha_teacher, make_user):
+    make_user("sam", "teacher", "beta")  # another person named sam, from before names were unique
+    sam_of_beta = choose_own_password(client, bearer(sign_in(client, "sam", "beta")))
+    assert sam_of_beta
+    tina = bearer(sign_in(client, "tina"))
+    answer = client.post(
+        "/classes/alpha/staff",
+        headers=tina,
+        json={"username": "sam", "role": "assistant", "from_class": "beta"},
+    )
+    assert answer.status_code == 409 and "already named 'sam'" in answer.get_json()["detail"]
+
+
+def test_a_nul_character_in_a_path_is_the_clients_error(client, alpha_teacher):
+    tina = bearer(sign_in(client, "tina"))
+    for path in ("/join/a%00b", "/classes/a%00/join-link", "/web/join/a%00b"):
+        assert client.get(path, headers=tina).status_code in (400, 405), path
+    assert client.post("/join/a%00b", json={}).status_code == 400
+
+
+def test_a_removed_student_comes_back_with_their_account_and_signs_in_to_their_other_class_meanwhile(
+    client, alpha_teacher, make_user, app
+):
+    sam = choose_own_password(client, bearer(sign_in(client, "sam")))
+    make_user("bea", "teacher", "beta")
+    with app.app_context():
+        db.session.query(Tenant).filter_by(slug="beta").one().join_code = "beta-code-0123456"
+        db.session.commit()
+    client.post("/join/beta-code-0123456", headers=sam, json={})
+    tina = bearer(sign_in(client, "tina"))
+    sam_id = member_of(app, "sam", "alpha")
+    with app.app_context():
+        import service.accounts.users as accounts
+
+        accounts.remove_member(
+            db.session.get(User, sam_id), db.session.get(User, member_of(app, "tina", "alpha"))
+        )
+    assert sign_in(client, "sam", password=OWN_PASSWORD).get_json()["class"] == "beta"  # alpha is gone
+    back = client.post("/admin/users", headers=tina, json={"username": "sam"})
+    assert back.status_code == 201 and back.get_json()["generated_password"] is None  # their own password
+    assert sign_in(client, "sam", "alpha", password=OWN_PASSWORD).status_code == 200
+
+
+def member_of(app, username: str, class_slug: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            db.select(User.id).join(Tenant, Tenant.id == User.tenant_id)
+            .where(User.username == username, Tenant.slug == class_slug)
+        )  # fmt: skip

@@ -324,6 +324,31 @@ def test_a_store_before_people_upgrades_with_same_named_users_of_two_classes_sig
         db.engine.dispose()
 
 
+def test_a_store_before_chosen_passwords_upgrades_with_every_person_holding_a_staff_set_one(empty_store):
+    migrate_store(empty_store, "0009")
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO tenants (id, slug, name, created_at, join_listed_only) "
+                                "VALUES (1, 'c', 'C', '2026-01-01', false)"))  # fmt: skip
+        connection.execute(text("INSERT INTO people (id, username, password_hash, created_at) "
+                                "VALUES (1, 'ann', 'hash', '2026-01-01')"))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO users (id, person_id, username, role, tenant_id, disabled, token_version, created_at) "
+            "VALUES (1, 1, 'ann', 'STUDENT', 1, false, 2, '2026-01-01')"
+        ))  # fmt: skip
+    engine.dispose()
+
+    migrate_store(empty_store)
+
+    engine = create_engine(empty_store.sqlalchemy_url)
+    with engine.connect() as connection:
+        person = connection.execute(text("SELECT username, password_hash, password_chosen FROM people")).one()
+        member = connection.execute(text("SELECT person_id, token_version FROM users")).one()
+    engine.dispose()
+    assert (person.username, person.password_hash, bool(person.password_chosen)) == ("ann", "hash", False)
+    assert tuple(member) == (1, 2)
+
+
 def test_a_configured_store_behind_the_code_is_refused_at_start_naming_the_command(
     empty_store, answer_key_path
 ):

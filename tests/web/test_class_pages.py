@@ -61,6 +61,12 @@ def test_a_signed_in_student_of_another_class_joins_with_the_same_account(client
     token = signed_in_csrf(client, "sol")
     page = client.get(f"/web/join/{gamma}").get_data(as_text=True)
     assert "You are signed in as <strong>sol</strong>" in page
+    refused = client.post(f"/web/join/{gamma}", data={"csrf_token": token})
+    assert refused.status_code == 403 and "choose their own password" in refused.get_data(as_text=True)
+    changed = client.post("/web/account/password", data={"csrf_token": token, "current_password": PASSWORD,
+                                                          "new_password": NEW_PASSWORD}, follow_redirects=True)  # fmt: skip
+    assert "Your password is changed" in changed.get_data(as_text=True)
+    token = form_token(client.get(f"/web/join/{gamma}").get_data(as_text=True))
     assert client.post(f"/web/join/{gamma}", data={"csrf_token": token}).status_code == 302
     classes = client.get("/web/classes").get_data(as_text=True)
     assert 'id="switch-class"' in classes and "gamma (student)" in classes and "alpha (student)" in classes
@@ -102,7 +108,7 @@ def test_a_bad_roster_file_lists_every_problem_and_makes_nobody(app, client, gam
                          content_type="multipart/form-data")  # fmt: skip
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400 and "Nothing was imported" in html
-    assert "row 2:" in html and "row 3: user &#39;ann&#39; exists already" in html
+    assert "row 2:" in html and "row 3: the username &#39;ann&#39; is taken" in html
     with app.app_context():
         assert db.session.scalar(db.select(User).where(User.username == "ok-one")) is None
     not_text = client.post("/web/roster/import", data={"csrf_token": token, "file": (io.BytesIO(b"\xff\xfe"), "r.csv")},

@@ -172,6 +172,23 @@ def test_staff_pages_write_scores_in_six_significant_digits_with_the_exact_value
     screenshot(driver, "cue-six-digits")
 
 
+def test_a_score_that_arrives_while_staff_watch_the_job_page_is_written_in_six_digits_too(
+    fresh_browser, live_server, tools, seeded_app
+):
+    from service.grading import lifecycle
+
+    driver, By = fresh_browser, tools[1]
+    make_class(seeded_app, "cue-watch")
+    job_id = add_scored(seeded_app, "cue-watch-ann", None, None, status="queued")
+    sign_in_as(driver, tools, live_server, "cue-watch-teacher")
+    driver.get(f"{live_server}/web/jobs/{job_id}")
+    assert driver.find_element(By.ID, "job-status").text == "queued"
+    with seeded_app.app_context():
+        lifecycle.finish(job_id, -0.017857142857142905, 0.5)  # as a worker would, while the page polls
+    wait(driver, tools, lambda d: d.find_element(By.ID, "job-status").text == "finished")
+    assert driver.find_element(By.ID, "public-score").text == "-0.0178571"
+
+
 def test_markdown_tables_render_and_raw_html_stays_text(fresh_browser, live_server, tools, seeded_app):
     driver, By = fresh_browser, tools[1]
     make_class(seeded_app, "cue-table", teacher_challenge=True, description=TABLE)

@@ -4,9 +4,9 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_limiter.util import get_remote_address
 
-from service.accounts.sign_in import refresh_tokens, sign_in, sign_out, switch_class
+from service.accounts.sign_in import change_own_password, refresh_tokens, sign_in, sign_out, switch_class
 from service.http.blueprint import Blueprint
-from service.http.class_schemas import SwitchSchema
+from service.http.class_schemas import PasswordChangeSchema, SwitchSchema
 from service.http.rate_limits import limiter, login_throttle, setting
 from service.http.schemas import LoginSchema, ProblemSchema, TokensSchema, UserSchema
 
@@ -52,13 +52,35 @@ class Refresh(MethodView):
 
 @blp.route("/switch")
 class Switch(MethodView):
-    @jwt_required()
+    @jwt_required(verify_type=False)
     @blp.arguments(SwitchSchema, error_status_code=400)
     @blp.response(200, TokensSchema)
     @blp.alt_response(404, schema=ProblemSchema, description="you are not in that class")
     def post(self, switch):
-        """Tokens acting for another of your classes, in the same sign-in (your token stays valid)."""
+        """Tokens acting for another of your classes, in the same sign-in: send the refresh token to
+        trade it (spent, as by /refresh) for a new pair; an access token gets an access token that
+        expires when the one sent does."""
         return switch_class(current_user, get_jwt(), switch["class_slug"])
+
+
+@blp.route("/me/password")
+class OwnPassword(MethodView):
+    decorators = [limiter.limit(setting("login_rate_limit"), key_func=get_remote_address)]
+
+    @jwt_required()
+    @blp.arguments(PasswordChangeSchema, error_status_code=400)
+    @blp.response(200, TokensSchema)
+    @blp.alt_response(403, schema=ProblemSchema, description="the current password is wrong")
+    def post(self, change):
+        """Choose your own password, giving the current one: every earlier token of yours ends, in
+        every class, and the answer is a new sign-in for this class."""
+        return change_own_password(
+            current_user,
+            change["current_password"],
+            change["new_password"],
+            get_remote_address(),
+            login_throttle(),
+        )
 
 
 @blp.route("/logout")

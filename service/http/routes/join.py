@@ -17,16 +17,19 @@ blp = Blueprint("join", __name__, description="Join a class by its invite link")
 JOIN_ATTEMPT = "join-link"
 
 
-def join_with_throttle(code: str, address: str, **account) -> object:
-    """Join, counted and throttled like a sign-in from `address` (a wrong code is a failure)."""
+def join_with_throttle(code: str, address: str, person=None, **account) -> object:
+    """Join, counted and throttled like a sign-in from `address`: a wrong code and a name not on the
+    list count as failures (guesses); a taken username or a short password do not, so a class behind
+    one address is not locked out by its own typing."""
     throttle = login_throttle()
-    start_login_attempt(throttle, JOIN_ATTEMPT, address)
+    attempt = f"{JOIN_ATTEMPT}:{account.get('listed_name') or account.get('username') or (person.username if person else '')}"
+    start_login_attempt(throttle, attempt, address)
     try:
-        member = classes.join(code, **account)
+        member = classes.join(code, person=person, **account)
     except ServiceError as error:
-        finish_login_attempt(throttle, JOIN_ATTEMPT, address, succeeded=error.status != 404)
+        finish_login_attempt(throttle, attempt, address, succeeded=error.status not in (403, 404))
         raise
-    finish_login_attempt(throttle, JOIN_ATTEMPT, address, succeeded=True)
+    finish_login_attempt(throttle, attempt, address, succeeded=True)
     return member
 
 
