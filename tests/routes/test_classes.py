@@ -208,7 +208,7 @@ def test_nobody_joining_by_a_link_can_take_a_name_in_use_and_lock_its_owner_out(
     assert sign_in(client, "operator").status_code == 200 and sign_in(client, "tina").status_code == 200
 
 
-def test_a_switch_never_lasts_longer_than_the_token_traded(client, alpha_teacher):
+def test_a_switch_never_lasts_longer_than_the_token_traded(client, alpha_teacher, app):
     import jwt as pyjwt
 
     tokens = sign_in(client, "tina").get_json()
@@ -225,6 +225,19 @@ def test_a_switch_never_lasts_longer_than_the_token_traded(client, alpha_teacher
     assert (
         claims[1]["exp"] <= claims[0]["exp"] and claims[1]["sid"] == claims[0]["sid"]
     )  # ...ending as it does
+    with app.app_context():  # an access token near its end buys one that ends with it
+        from datetime import timedelta
+
+        from flask_jwt_extended import create_access_token
+
+        tina_id = member_of(app, "tina", "alpha")
+        ending = create_access_token(identity=str(tina_id), additional_claims={"ver": 0, "sid": claims[0]["sid"]},
+                                     expires_delta=timedelta(seconds=40))  # fmt: skip
+    late = client.post(
+        "/switch", headers={"Authorization": f"Bearer {ending}"}, json={"class": "gamma"}
+    ).get_json()
+    late_exp = pyjwt.decode(late["access_token"], options={"verify_signature": False})["exp"]
+    assert late_exp <= pyjwt.decode(ending, options={"verify_signature": False})["exp"]
     refresh = {"Authorization": f"Bearer {tokens['refresh_token']}"}
     by_refresh = client.post("/switch", headers=refresh, json={"class": "gamma"})
     assert by_refresh.status_code == 200 and by_refresh.get_json()["class"] == "gamma"
@@ -296,3 +309,19 @@ def member_of(app, username: str, class_slug: str) -> int:
             db.select(User.id).join(Tenant, Tenant.id == User.tenant_id)
             .where(User.username == username, Tenant.slug == class_slug)
         )  # fmt: skip
+
+
+def test_a_password_staff_reset_again_keeps_the_account_out_of_other_classes(
+    client, alpha_teacher, make_user, app
+):
+    make_user("bea", "teacher", "beta")
+    with app.app_context():
+        db.session.query(Tenant).filter_by(slug="beta").one().join_code = "beta-code-0123456"
+        db.session.commit()
+    choose_own_password(client, bearer(sign_in(client, "sam")))
+    tina = bearer(sign_in(client, "tina"))
+    reset = client.post(
+        f"/admin/users/{member_of(app, 'sam', 'alpha')}/password", headers=tina, json={}
+    ).get_json()
+    sam = bearer(sign_in(client, "sam", password=reset["password"]))  # a password tina knows
+    assert client.post("/join/beta-code-0123456", headers=sam, json={}).status_code == 403
