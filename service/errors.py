@@ -71,3 +71,9 @@ class NotSelectable(ServiceError):
 
 class QuotaExceeded(ServiceError):
     status, title = 429, "Daily quota used up"
+
+
+class StoreUnavailable(ServiceError):
+    """The store could not be reached: the platform's failure, never the user's."""
+
+    status, title = 503, "Service Unavailable"

@@ -69,6 +69,21 @@ def test_a_shared_folder_named_by_instance_path_keeps_its_mode(make_app, tmp_pat
     assert mode(shared / "grader.db") == 0o600
 
 
+def test_a_configured_sqlite_store_is_private_after_flask_db_upgrade(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    store = folder / "class.db"
+    env = service_environment(instance_path=tmp_path / "instance", database_url=f"sqlite:///{store}")
+    env["FLASK_APP"] = "api.py"
+    upgraded = subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=PROJECT, env=env, capture_output=True,
+                              text=True, timeout=120, preexec_fn=lambda: os.umask(0o022))  # fmt: skip
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert mode(store) == 0o600
+    for companion in ("class.db-wal", "class.db-shm"):
+        if (folder / companion).exists():
+            assert mode(folder / companion) == 0o600, companion
+
+
 # --- the web cookies live as long as the token ---------------------------------------------------
 
 

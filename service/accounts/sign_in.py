@@ -10,11 +10,17 @@ from pathlib import Path
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from service.accounts.classes import membership_in
 from service.accounts.passwords import hash_password, verify_password
 from service.accounts.revocation import revoke, revoke_sign_in, use_once
-from service.accounts.throttle import LoginThrottle, finish_login_attempt, start_login_attempt
+from service.accounts.throttle import (
+    LoginThrottle,
+    cancel_login_attempt,
+    finish_login_attempt,
+    start_login_attempt,
+)
 from service.accounts.users import check_password_rules
 from service.config import ConfigError, Settings
 from service.errors import Forbidden, Unauthorized
@@ -35,7 +41,11 @@ def sign_in(
     unique in the whole service (operators have no class).
     """
     start_login_attempt(throttle, username, address)
-    user = authenticate(username, password, class_slug)
+    try:
+        user = authenticate(username, password, class_slug)
+    except (OperationalError, InterfaceError):
+        cancel_login_attempt(throttle, username, address)  # the store's failure, not a wrong password
+        raise
     finish_login_attempt(throttle, username, address, succeeded=user is not None)
     if user is None:
         # One answer for every failure, so it tells nothing of who exists where.

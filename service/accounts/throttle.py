@@ -49,6 +49,13 @@ def finish_login_attempt(throttle: LoginThrottle, username: str, address: str, s
         _counter_call(throttle, "hit", item, identity, default=True, cost=-1)
 
 
+def cancel_login_attempt(throttle: LoginThrottle, username: str, address: str) -> None:
+    """Take back an attempt that never reached the password check (the store was unreachable): the
+    platform's failure counts against nobody."""
+    for item, identity in [*_pair_limits(throttle, username, address), *_address_limits(throttle, address)]:
+        _counter_call(throttle, "hit", item, identity, default=True, cost=-1)
+
+
 def _refuse(throttle: LoginThrottle, item, identity) -> None:
     reset_at, _ = throttle.counters.get_window_stats(item, *identity)
     retry_after = max(1, int(reset_at - time.time()) + 1)

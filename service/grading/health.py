@@ -1,12 +1,15 @@
-"""What /health reports: can the service grade, and is Redis there."""
+"""What /health reports: can the service grade, does the store answer, and is Redis there."""
 
 from __future__ import annotations
 
 from flask import current_app
 from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from scoring import AnswerKeyError
 from service.challenges.answer_keys import default_answer_key
+from service.extensions import db
 
 
 def service_health() -> dict:
@@ -19,6 +22,12 @@ def service_health() -> dict:
         current_app.logger.error("cannot grade: %s", exc)
         report["status"] = "unavailable"
         report["answer_key"] = {"loaded": False}
+    try:
+        db.session.execute(text("SELECT 1"))
+        report["store"] = "ok"
+    except (OperationalError, InterfaceError):
+        db.session.rollback()
+        report["status"], report["store"] = "unavailable", "unreachable: nothing can be read or sent"
     redis = current_app.extensions.get("redis")
     if redis is not None:
         try:

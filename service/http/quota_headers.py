@@ -6,10 +6,12 @@ from flask import request
 from flask_jwt_extended import get_current_user, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from service.challenges.lookup import own_class_challenge_by_slug
 from service.errors import NotFound
+from service.extensions import db
 from service.grading.quotas import quota_status, utc_text
 from service.http.context import now, settings
 from service.store.models import User
@@ -18,8 +20,17 @@ from service.store.models import User
 def with_quota_headers(response):
     """Add the signed-in student's quota for the requested challenge, when there is one to tell.
 
-    An after_request hook: it runs on every answer, refusals included, so it must never raise.
+    An after_request hook: it runs on every answer, refusals included, so it must never raise; an
+    unreachable store leaves the answer (a 503 already) without them.
     """
+    try:
+        return _with_quota_headers(response)
+    except (OperationalError, InterfaceError):
+        db.session.rollback()
+        return response
+
+
+def _with_quota_headers(response):
     user = _signed_in_user()
     if user is None or user.tenant_id is None:
         return response

@@ -88,6 +88,7 @@ class ProblemSchema(Schema):
 class HealthSchema(Schema):
     status = fields.String(metadata={"example": "ok"})
     answer_key = fields.Dict(metadata={"description": "whether the default answer key loads"})
+    store = fields.String(metadata={"description": "ok, or unreachable (then the status is unavailable)"})
     redis = fields.String(metadata={"description": "present when REDIS_URL is set: ok or unreachable"})
 
 

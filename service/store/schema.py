@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory
 from filelock import FileLock
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
 
 from service.config import Settings
 from service.extensions import db, migrate
@@ -36,7 +37,7 @@ class StoreOutOfDate(SystemExit):
 
 def prepare_store(app: Flask, settings: Settings) -> None:
     """Upgrade the embedded default store, or refuse to start on a configured store that is behind."""
-    secure_embedded_store(settings)  # before anything opens it, `flask db upgrade` included
+    secure_sqlite_store(settings)  # before anything opens it, `flask db upgrade` included
     if _running_migration_command():
         return  # `flask db ...` is how an out-of-date store is mended: let it run
     with app.app_context():
@@ -63,20 +64,23 @@ def refresh_sqlite_statistics() -> None:
         connection.exec_driver_sql("ANALYZE")
 
 
-def secure_embedded_store(settings: Settings) -> None:
-    """The embedded store holds password hashes, every upload and private scores: its file is the
-    service user's alone (0600). It is made empty (a valid empty SQLite database) with that mode
-    before SQLite opens it, and SQLite gives its -wal, -shm and -journal files the mode of the
-    database file. A store made by an older version (0644) is tightened, its -wal and -shm too."""
-    if settings.database_url or not settings.instance_path.is_dir():
+def secure_sqlite_store(settings: Settings) -> None:
+    """A SQLite store holds password hashes, every upload and private scores: its file is the
+    service user's alone (0600), the embedded one and one DATABASE_URL names alike. It is made empty
+    (a valid empty SQLite database) with that mode before SQLite opens it, and SQLite gives its -wal,
+    -shm and -journal files the mode of the database file. A store made by an older version (0644)
+    is tightened, its -wal and -shm too."""
+    path = sqlite_file(settings)
+    if path is None:
         return
-    path = settings.instance_path / STORE_FILE
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         return
     except FileExistsError:
         pass  # made before, or by another process starting at the same time
-    for each in (path, *(path.with_name(STORE_FILE + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+    except FileNotFoundError:
+        return  # no such folder: SQLite says so when it opens the store
+    for each in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
         try:
             mode = stat.S_IMODE(each.stat().st_mode)
             if mode & 0o077:
@@ -85,6 +89,20 @@ def secure_embedded_store(settings: Settings) -> None:
             continue
         except OSError as error:  # another user's file: SQLite may still open it; say so
             log.warning("cannot make %s private to the service's user (chmod 600 it): %s", each, error)
+
+
+def sqlite_file(settings: Settings) -> Path | None:
+    """The SQLite file that holds the store; None for PostgreSQL or a store in memory."""
+    if not settings.database_url:
+        return settings.instance_path / STORE_FILE if settings.instance_path.is_dir() else None
+    url = make_url(settings.sqlalchemy_url)
+    if (
+        url.get_backend_name() != "sqlite"
+        or url.database in (None, "", ":memory:")
+        or url.database.startswith("file:")
+    ):
+        return None
+    return Path(url.database)
 
 
 def store_revision() -> str | None:

@@ -105,7 +105,8 @@ def is_text(data: bytes) -> bool:
 def test_health_reports_the_answer_key(client, answer_key):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "answer_key": {"loaded": True, "rows": len(answer_key)}}
+    assert response.get_json() == {
+        "status": "ok", "answer_key": {"loaded": True, "rows": len(answer_key)}, "store": "ok"}  # fmt: skip
 
 
 def test_health_is_503_when_the_answer_key_is_missing(make_app, tmp_path):

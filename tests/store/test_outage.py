@@ -1,0 +1,120 @@
+"""A PostgreSQL outage costs nothing but a wait: while a private server of the test's own is stopped,
+every route answers 503 with Retry-After (problem+json, or an HTML page), /health says the store is
+unreachable, and sign-ins that met the outage count as nothing once it is back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from service.config import Settings
+from service.store.schema import migrate_store
+from tests.conftest import PASSWORD
+
+PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivatePostgreSQL:
+    """A PostgreSQL cluster in a temporary folder, on a port of its own, that a test stops and starts."""
+
+    def __init__(self, folder: Path):
+        self.bin = PG_BIN[-1]
+        self.data, self.port = folder / "data", _free_port()
+        self.data.mkdir()
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_owner:
+            shutil.chown(self.data, "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run(
+            [*self.as_owner, str(self.bin / tool), *args], check=True, capture_output=True, timeout=120
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-l", str(self.data / "log"), "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+
+@pytest.fixture
+def private_postgresql():
+    if not PG_BIN or (os.geteuid() == 0 and not shutil.which("runuser")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the store outage tests: PostgreSQL's server programs are missing")
+        pytest.skip("the store outage tests need PostgreSQL's server programs (initdb, pg_ctl)")
+    # Not under pytest's temporary folder, which only this user may enter: the server runs as postgres.
+    folder = Path(tempfile.mkdtemp(prefix="grader-pg-"))
+    folder.chmod(0o755)
+    try:
+        server = PrivatePostgreSQL(folder)
+        server.start()
+        yield server
+        try:
+            server.stop()
+        except subprocess.CalledProcessError:
+            pass  # stopped by the test already
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def outage_app(private_postgresql, answer_key_path, tmp_path):
+    from service import create_app
+
+    migrate_store(Settings(database_url=private_postgresql.url))
+    app = create_app(
+        {"database_url": private_postgresql.url, "answer_key_path": answer_key_path,
+         "instance_path": tmp_path / "instance", "login_failure_limits": "3 per minute"},
+        environment={},
+    )  # fmt: skip
+    with app.app_context():
+        import service.accounts.users as accounts
+        from service.store.models import Role
+
+        tenant = accounts.create_tenant("class-a")
+        accounts.create_user("ann", PASSWORD, tenant, Role.STUDENT)
+    yield app
+    with app.app_context():
+        from service.extensions import db
+
+        db.engine.dispose()
+
+
+def test_an_outage_answers_503_with_retry_after_and_counts_no_sign_in(outage_app, private_postgresql):
+    client = outage_app.test_client()
+    token = client.post("/login", json={"username": "ann", "password": PASSWORD}).get_json()["access_token"]
+    assert client.get("/health").get_json()["store"] == "ok"
+
+    private_postgresql.stop()
+    answers = [client.post("/login", json={"username": "ann", "password": PASSWORD}) for _ in range(5)]
+    answers.append(client.get("/jobs", headers={"Authorization": f"Bearer {token}"}))
+    for answer in answers:
+        assert answer.status_code == 503, answer.get_data(as_text=True)
+        assert answer.mimetype == "application/problem+json" and int(answer.headers["Retry-After"]) >= 1
+        assert "nothing was counted" in answer.get_json()["detail"]
+    client.set_cookie("access_token_cookie", token)
+    page = client.get("/web/challenges")
+    assert page.status_code == 503 and page.mimetype == "text/html" and "Retry-After" in page.headers
+    health = client.get("/health")
+    assert health.status_code == 503 and health.get_json()["store"].startswith("unreachable")
+
+    private_postgresql.start()
+    back = client.post("/login", json={"username": "ann", "password": PASSWORD})
+    assert back.status_code == 200  # five sign-ins met the outage; none counted as a failure
+    assert client.get("/health").status_code == 200
