@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from service.config import Settings
 from service.extensions import db, migrate
+from service.store.outage import STORE_ERRORS, check_when_the_store_answers
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 KEEP_LOGGING = "keep-logging"  # read by migrations/env.py: a running service keeps its own logging
@@ -36,21 +37,36 @@ class StoreOutOfDate(SystemExit):
 
 
 def prepare_store(app: Flask, settings: Settings) -> None:
-    """Upgrade the embedded default store, or refuse to start on a configured store that is behind."""
+    """Upgrade the embedded default store, or refuse to start on a configured store that is behind;
+    a configured store that does not answer is checked once it does (the process starts meanwhile)."""
     secure_sqlite_store(settings)  # before anything opens it, `flask db upgrade` included
     if _running_migration_command():
         return  # `flask db ...` is how an out-of-date store is mended: let it run
-    with app.app_context():
-        current, head = store_revision(), head_revision()
-        if current != head and settings.database_url:
-            raise StoreOutOfDate(
-                f"the store is at revision {current or 'none (empty)'}, this code needs {head}: "
-                "run `flask db upgrade` first"
-            )
-        if current != head:
-            with FileLock(str(settings.instance_path / "grader.db.lock"), mode=0o600):
-                upgrade(directory=str(MIGRATIONS), x_arg=[KEEP_LOGGING])  # a no-op but for the first process
-        refresh_sqlite_statistics()
+    try:
+        with app.app_context():
+            _check_revision(settings)
+    except STORE_ERRORS as error:
+        if not settings.database_url:
+            raise  # the embedded store is a file of this machine: unreachable means broken
+        log.warning(
+            "the store is unreachable (%s): starting anyway, answering 503 until it is back",
+            error.__class__.__name__,
+        )
+        check_when_the_store_answers(app, lambda: _check_revision(settings))
+
+
+def _check_revision(settings: Settings) -> None:
+    """Refuse a configured store behind the code; upgrade the embedded one."""
+    current, head = store_revision(), head_revision()
+    if current != head and settings.database_url:
+        raise StoreOutOfDate(
+            f"the store is at revision {current or 'none (empty)'}, this code needs {head}: "
+            "run `flask db upgrade` first"
+        )
+    if current != head:
+        with FileLock(str(settings.instance_path / "grader.db.lock"), mode=0o600):
+            upgrade(directory=str(MIGRATIONS), x_arg=[KEEP_LOGGING])  # a no-op but for the first process
+    refresh_sqlite_statistics()
 
 
 def refresh_sqlite_statistics() -> None:

@@ -118,3 +118,52 @@ def test_an_outage_answers_503_with_retry_after_and_counts_no_sign_in(outage_app
     back = client.post("/login", json={"username": "ann", "password": PASSWORD})
     assert back.status_code == 200  # five sign-ins met the outage; none counted as a failure
     assert client.get("/health").status_code == 200
+
+
+def test_an_api_started_while_the_store_is_down_waits_and_serves_once_it_is_back(
+    private_postgresql, answer_key_path, tmp_path
+):
+    import sys
+    import time
+
+    import requests
+
+    from tests.conftest import PROJECT, service_environment
+
+    migrate_store(Settings(database_url=private_postgresql.url))
+    private_postgresql.stop()
+    port = _free_port()
+    env = service_environment(database_url=private_postgresql.url, answer_key_path=answer_key_path,
+                              instance_path=tmp_path / "instance", port=port)  # fmt: skip
+    log = (tmp_path / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "api:app"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+    def health() -> int | None:
+        try:
+            return requests.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code
+        except (requests.ConnectionError, requests.Timeout):
+            return None  # not listening yet, or its workers still booting
+
+    try:
+        deadline = time.monotonic() + 60
+        while health() is None and time.monotonic() < deadline and server.poll() is None:
+            time.sleep(0.2)
+        assert health() == 503  # up, and saying the store is down
+        time.sleep(12)
+        assert server.poll() is None and health() == 503, (tmp_path / "gunicorn.log").read_text()[-2000:]
+        private_postgresql.start()
+        deadline = time.monotonic() + 30
+        while health() != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert health() == 200
+        deadline = time.monotonic() + 15  # and the revision is checked at the watcher's next try
+        while "the store answers again" not in (tmp_path / "gunicorn.log").read_text():
+            assert time.monotonic() < deadline, "the revision was never checked"
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
