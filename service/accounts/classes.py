@@ -6,7 +6,6 @@ acting for one class at a time (see `sign_in.switch_class`).
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -15,11 +14,11 @@ from sqlalchemy.orm import joinedload
 
 from service.accounts.passwords import generate_password
 from service.accounts.users import (
-    USERNAME,
-    check_password_rules,
+    check_new_account,
     commit_or_conflict,
     create_tenant,
     names_taken,
+    new_join_code,
     new_member,
 )
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -59,7 +58,6 @@ def create_class(person: Person, slug: str, title: str | None) -> User:
     if not may_create_classes(person):
         raise Forbidden("only teachers make classes: ask the operator for a teacher account")
     tenant = create_tenant(slug, title, commit=False)
-    tenant.join_code = new_join_code()
     teacher = _membership(person, tenant, Role.TEACHER)
     db.session.add(teacher)
     commit_or_conflict(f"class {slug!r} exists already")
@@ -72,7 +70,6 @@ def open_class_for_teacher(slug: str, title: str | None, username: str) -> tuple
     if names_taken([username]):
         raise Conflict(f"the username {username!r} is taken; choose another")
     tenant = create_tenant(slug, title, commit=False)
-    tenant.join_code = new_join_code()
     password = generate_password()
     teacher = new_member(username, password, tenant, Role.TEACHER)
     db.session.add(teacher)
@@ -146,10 +143,6 @@ def _check_name_free_in(tenant: Tenant, username: str) -> None:
         raise Conflict(f"someone in this class is already named {username!r}")
 
 
-def new_join_code() -> str:
-    return secrets.token_urlsafe(12)
-
-
 def replace_join_link(
     tenant: Tenant, expires_at: datetime | None = None, listed_only: bool = False
 ) -> Tenant:
@@ -217,11 +210,7 @@ def join(code: str, person: Person | None = None, username: str | None = None, p
     if person is None:
         if not username or not password:
             raise InvalidInput("give a username and a password for your new account, or sign in first")
-        if not USERNAME.fullmatch(username):
-            raise InvalidInput(
-                f"{username!r}: a username is 2-64 letters, digits or . _ @ -, starting alphanumeric"
-            )
-        check_password_rules(password)
+        check_new_account(username, password)
         if names_taken([username]):
             raise Conflict(
                 f"the username {username!r} is taken; choose another (or sign in first, if it is yours)"
@@ -245,31 +234,28 @@ def join(code: str, person: Person | None = None, username: str | None = None, p
     except IntegrityError:  # the name was taken by a concurrent join
         db.session.rollback()
         raise Conflict(f"the username {username!r} was taken meanwhile; choose another") from None
-    if tenant.join_listed_only:
-        _claim_listed_name(tenant, listed_name, member)
-    commit_or_conflict(f"the username {username!r} was taken meanwhile; choose another")
-    return member
-
-
-def _claim_listed_name(tenant: Tenant, listed_name: str | None, member: User) -> None:
-    """Claim the listed name for `member`, in one conditional statement: of two joiners with the same
-    name one wins. A name not listed and one claimed already get the same answer."""
-    wanted = " ".join((listed_name or "").split()).casefold()
-    entry = next((e for e in invited_names(tenant) if wanted and e.name.casefold() == wanted), None)
-    won = (
-        entry is not None
-        and db.session.execute(
-            update(InvitedName)
-            .where(InvitedName.id == entry.id, InvitedName.claimed_by_id.is_(None))
-            .values(claimed_by_id=member.id, claimed_at=utcnow())
-        ).rowcount
-    )
-    if not won:
+    if tenant.join_listed_only and not _claim_listed_name(tenant, listed_name, member):
         db.session.rollback()
         raise Forbidden(
             "this class lets in the names its teacher listed, each once: give yours as listed_name, as the "
             "teacher wrote it; if it is refused, ask your teacher"
         )
+    commit_or_conflict(f"the username {username!r} was taken meanwhile; choose another")
+    return member
+
+
+def _claim_listed_name(tenant: Tenant, listed_name: str | None, member: User) -> bool:
+    """Claim the listed name for `member`, in one conditional statement: of two joiners with the same
+    name one wins. False for a name not listed and for one claimed already alike."""
+    wanted = " ".join((listed_name or "").split()).casefold()
+    entry = next((e for e in invited_names(tenant) if wanted and e.name.casefold() == wanted), None)
+    return entry is not None and bool(
+        db.session.execute(
+            update(InvitedName)
+            .where(InvitedName.id == entry.id, InvitedName.claimed_by_id.is_(None))
+            .values(claimed_by_id=member.id, claimed_at=utcnow())
+        ).rowcount
+    )
 
 
 def _membership(person: Person, tenant: Tenant, role: Role) -> User:

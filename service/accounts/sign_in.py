@@ -9,11 +9,11 @@ from pathlib import Path
 
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from service.accounts.classes import membership_in
-from service.accounts.passwords import hash_password, verify_password
+from service.accounts.passwords import verify_password
 from service.accounts.revocation import revoke, revoke_sign_in, use_once
 from service.accounts.throttle import (
     LoginThrottle,
@@ -21,7 +21,7 @@ from service.accounts.throttle import (
     finish_login_attempt,
     start_login_attempt,
 )
-from service.accounts.users import check_password_rules
+from service.accounts.users import check_password_rules, set_password
 from service.config import ConfigError, Settings
 from service.errors import Forbidden, Unauthorized
 from service.extensions import db
@@ -126,10 +126,7 @@ def change_own_password(user: User, current: str, new: str, address: str, thrott
     if not right:
         raise Forbidden("the current password is wrong")
     check_password_rules(new)
-    person.password_hash, person.password_chosen = hash_password(new), True
-    db.session.execute(
-        update(User).where(User.person_id == person.id).values(token_version=User.token_version + 1)
-    )
+    set_password(person, new, chosen=True)
     db.session.commit()
     db.session.refresh(user)
     return issue_tokens(user)

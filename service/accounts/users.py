@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -31,7 +32,7 @@ MAX_EMAIL_LENGTH = User.__table__.c.email.type.length
 
 
 def create_tenant(slug: str, name: str | None = None, commit: bool = True) -> Tenant:
-    """A new class with its default challenge."""
+    """A new class with its default challenge and an invite link."""
     if not SLUG.fullmatch(slug):
         raise InvalidInput("a tenant slug is 2-64 lowercase letters, digits or '-'")
     if name is not None and len(name) > MAX_TENANT_NAME_LENGTH:
@@ -40,7 +41,7 @@ def create_tenant(slug: str, name: str | None = None, commit: bool = True) -> Te
         )
     if db.session.scalar(select(Tenant).where(Tenant.slug == slug)):
         raise Conflict(f"tenant {slug!r} exists already")
-    tenant = Tenant(slug=slug, name=name or slug)
+    tenant = Tenant(slug=slug, name=name or slug, join_code=new_join_code())
     challenge_slug, title = DEFAULT_CHALLENGE
     db.session.add_all([tenant, Challenge(tenant=tenant, slug=challenge_slug, title=title)])
     if commit:
@@ -68,6 +69,19 @@ def user_by_username(username: str, tenant_slug: str | None = None) -> User:
     return found[0]
 
 
+def new_join_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def check_new_account(username: str, password: str) -> None:
+    """The rules a new account's name and password follow, checked before anything costly."""
+    if not USERNAME.fullmatch(username):
+        raise InvalidInput(
+            f"{username!r}: a username is 2-64 letters, digits or . _ @ -, starting alphanumeric"
+        )
+    check_password_rules(password)
+
+
 def check_password_rules(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise InvalidInput(f"a password has {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters")
@@ -82,11 +96,7 @@ def new_member(
     password_chosen: bool = False,
 ) -> User:
     """A new person, and their membership of `tenant` with `role` (not yet added to the session)."""
-    if not USERNAME.fullmatch(username):
-        raise InvalidInput(
-            f"{username!r}: a username is 2-64 letters, digits or . _ @ -, starting alphanumeric"
-        )
-    check_password_rules(password)
+    check_new_account(username, password)
     if email and len(email) > MAX_EMAIL_LENGTH:
         raise InvalidInput(
             f"email: an email address has at most {MAX_EMAIL_LENGTH} characters, not {len(email)}"
@@ -211,13 +221,18 @@ def reset_password(user: User, password: str | None = None, by: User | None = No
             )
     new_password = password or generate_password()
     check_password_rules(new_password)
-    user.person.password_hash = hash_password(new_password)
-    user.person.password_chosen = False  # whoever reset it knows it
-    db.session.execute(
-        update(User).where(User.person_id == user.person_id).values(token_version=User.token_version + 1)
-    )
+    set_password(user.person, new_password, chosen=False)  # whoever reset it knows it
     db.session.commit()
     return new_password
+
+
+def set_password(person: Person, password: str, chosen: bool) -> None:
+    """Give `person` a new password: every token of theirs, in every class, stops working (each
+    membership's token version is raised in SQL, so two changes at once cannot share a version)."""
+    person.password_hash, person.password_chosen = hash_password(password), chosen
+    db.session.execute(
+        update(User).where(User.person_id == person.id).values(token_version=User.token_version + 1)
+    )
 
 
 def check_may_manage(actor: User, member: User) -> None:

@@ -28,6 +28,13 @@ def visible_challenge_by_slug(user: User, slug: str) -> Challenge:
     return found
 
 
+def visible_challenge(user: User, challenge_id: int | None = None, slug: str | None = None) -> Challenge:
+    """A challenge the user sees, by id or, without one, by slug (as routes and pages name it)."""
+    if challenge_id is None:
+        return visible_challenge_by_slug(user, slug)
+    return visible_challenge_by_id(user, challenge_id)
+
+
 def tenant_challenge_by_slug(tenant: Tenant, slug: str | None) -> Challenge:
     """The tenant's challenge named `slug`, or its first (default) one."""
     query = select_of_tenant(Challenge, tenant).order_by(Challenge.id)

@@ -19,8 +19,7 @@ from service.accounts.sign_in import sign_in, sign_out
 from service.challenges.lookup import (
     own_class_challenge_by_slug,
     tenant_challenge_by_slug,
-    visible_challenge_by_id,
-    visible_challenge_by_slug,
+    visible_challenge,
 )
 from service.errors import ServiceError
 from service.grading.submissions import get_visible_submission
@@ -212,11 +211,7 @@ def challenge_list():
 @bp.get("/challenges/<string:slug>")
 @page()
 def challenge_page(challenge_id: int | None = None, slug: str | None = None):
-    # Another class's challenge is not found.
-    if challenge_id is None:
-        shown = visible_challenge_by_slug(current_user, slug)
-    else:
-        shown = visible_challenge_by_id(current_user, challenge_id)
+    shown = visible_challenge(current_user, challenge_id, slug)  # another class's: not found
     operator_tenant = shown.tenant.slug if current_user.role is Role.ADMIN else None
     return render_template(
         "web/challenge.html", operator_tenant=operator_tenant, **challenge_facts(shown, current_user)

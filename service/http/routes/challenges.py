@@ -5,11 +5,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 
 from service.challenges.files import file_of, sample_submission_of
-from service.challenges.lookup import (
-    challenges_visible_to,
-    visible_challenge_by_id,
-    visible_challenge_by_slug,
-)
+from service.challenges.lookup import challenges_visible_to, visible_challenge
 from service.extensions import db
 from service.http.blueprint import Blueprint
 from service.http.challenge_schemas import ChallengeSchema
@@ -35,7 +31,7 @@ class ChallengeById(MethodView):
     @blp.response(200, ChallengeSchema)
     def get(self, challenge_id=None, slug=None):
         """One challenge of your tenant, by id or slug."""
-        return _challenge(challenge_id, slug)
+        return visible_challenge(current_user, challenge_id, slug)
 
 
 # The rule applied first (the lower) keeps the plain endpoint name that pages build links with.
@@ -47,7 +43,7 @@ class ChallengeFileDownload(MethodView):
     @blp.response(200, content_type="application/octet-stream")
     def get(self, name, challenge_id=None, slug=None):
         """Download one of the challenge's files (the challenge by id or slug)."""
-        found = file_of(_challenge(challenge_id, slug), name)
+        found = file_of(visible_challenge(current_user, challenge_id, slug), name)
         return _attachment(found.content, found.name, "application/octet-stream")
 
 
@@ -59,16 +55,10 @@ class SampleSubmission(MethodView):
     @blp.response(200, content_type="text/csv")
     def get(self, challenge_id=None, slug=None):
         """A valid submission for the challenge (by id or slug): every Id of its key, a placeholder prediction."""
-        challenge = _challenge(challenge_id, slug)
+        challenge = visible_challenge(current_user, challenge_id, slug)
         sample = sample_submission_of(challenge)
         db.session.commit()  # a sample made just now is stored, never made again
         return _attachment(sample, f"{challenge.slug}-sample-submission.csv", "text/csv")
-
-
-def _challenge(challenge_id: int | None, slug: str | None):
-    if challenge_id is None:
-        return visible_challenge_by_slug(current_user, slug)
-    return visible_challenge_by_id(current_user, challenge_id)
 
 
 def _attachment(content: bytes, name: str, mimetype: str) -> Response:
