@@ -53,7 +53,8 @@ def test_a_teacher_runs_a_class_from_the_browser(fresh_browser, live_server, too
     wait(driver, tools, lambda d: "Class web-gamma made" in d.find_element(By.CSS_SELECTOR, "p.notice").text)
     assert "web-gamma" in driver.find_element(By.CSS_SELECTOR, ".who").text
     shot("class-made")
-    join_url = driver.find_element(By.CSS_SELECTOR, "tr code.join-url").text
+    [gamma_row] = [row for row in driver.find_elements(By.CSS_SELECTOR, "tr") if "(web-gamma)" in row.text]
+    join_url = gamma_row.find_element(By.CSS_SELECTOR, "code.join-url").text  # every class has its own
     assert "/web/join/" in join_url
 
     sign_out(driver, tools)
