@@ -605,7 +605,8 @@ API_ROUTES = {
         ("GET /quota", "/quota"),
         ("GET /leaderboard (private)", "/leaderboard"),
         ("GET /admin/scores", "/admin/scores"),
-        ("GET /admin/scores?best=true", "/admin/scores?best=true"),
+        # The bench's classes hold the practice challenge only, which the gradebook leaves out unless asked.
+        ("GET /admin/scores?best=true", "/admin/scores?best=true&practice=true"),
     ],
 }
 PAGES = {
