@@ -149,12 +149,12 @@ class Outcome:
 class Uploader(threading.Thread):
     """Posts a distinct valid submission every `pace` seconds through the real API."""
 
-    def __init__(self, url: str, data: bytes, pace: float, outcome: Outcome):
+    def __init__(self, url: str, data: bytes, pace: float, outcome: Outcome, username: str = "bench-student"):
         super().__init__(daemon=True)
         self.url, self.data, self.pace, self.outcome = url, data, pace, outcome
         self.stopped = threading.Event()
         self.session = requests.Session()
-        token = self.session.post(f"{url}/login", json={"username": "bench-student", "password": PASSWORD})
+        token = self.session.post(f"{url}/login", json={"username": username, "password": PASSWORD})
         token.raise_for_status()
         self.session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
 

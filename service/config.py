@@ -50,6 +50,7 @@ class Settings:
     queue_name: str = "grading"
     job_timeout_seconds: int = 60
     job_retries: int = 2
+    store_retry_seconds: int = 300
     worker_heartbeat_seconds: int = 5
     worker_maintenance_seconds: int = 10
     requeue_after_seconds: int = 30

@@ -1,4 +1,5 @@
-"""Grading workers: rq workers tuned to notice dead workers fast, to heal the queue and to outlive Redis."""
+"""Grading workers: rq workers tuned to notice dead workers fast, to heal the queue and to outlive
+Redis and the store."""
 
 from __future__ import annotations
 
@@ -11,9 +12,14 @@ from contextlib import contextmanager
 
 from redis import exceptions as redis_errors
 from rq import Queue, SimpleWorker, Worker
+from rq.job import JobStatus
+from sqlalchemy import text
 
+from service.extensions import db
 from service.grading.queue import grading_queue
 from service.grading.recovery import sweep_lost_submissions
+from service.grading.retries import store_waits
+from service.store.outage import STORE_ERRORS, short_reason
 from workers.tasks import worker_app
 
 # rq adds 60 s to every heartbeat, so a killed worker's job would wait minutes to be
@@ -95,7 +101,11 @@ class GradingWorkerMixin:
             with app.app_context():
                 # A new worker runs its maintenance before its first job, so a worker that
                 # reconnected after Redis came back sweeps at once, not an interval later.
-                sweep_lost_submissions(grading_queue(), app.config["SETTINGS"])
+                try:
+                    sweep_lost_submissions(grading_queue(), app.config["SETTINGS"])
+                except STORE_ERRORS as error:
+                    self.log.warning("Worker %s: no sweep, the store is unreachable: %s",
+                                     self.name, short_reason(error))  # fmt: skip
 
     # What rq's work loop calls, and all that talks to Redis there: a lost Redis leaves it
     # as RedisLost, past the loop's catch-all, whatever the worker was doing (waiting for a
@@ -121,6 +131,27 @@ class GradingWorkerMixin:
                 self.wait_for_horse()
                 self._horse_pid = 0
             raise
+        if job.get_status(refresh=False) != JobStatus.FINISHED:
+            self.wait_for_the_store()
+
+    def wait_for_the_store(self) -> None:
+        """After a job that did not finish: while the store is unreachable, take no other job (it
+        would fail the same way), but stay registered, heart-beating, until the store answers or
+        the worker is asked to stop. A job the outage interrupted is back in the queue meanwhile."""
+        waited = False
+        for wait in store_waits():
+            if self.stop_was_requested:
+                return
+            error = _store_error()
+            if error is None:
+                if waited:
+                    self.log.warning("Worker %s: the store answers again", self.name)
+                return
+            self.log.warning("Worker %s: the store is unreachable (%s): looking again in %.1f s",
+                             self.name, short_reason(error), wait)  # fmt: skip
+            time.sleep(wait)
+            self.heartbeat()
+            waited = True
 
     def heartbeat(self, timeout=None, pipeline=None):
         with _redis_outage_escapes("sending its heartbeat"):
@@ -172,6 +203,23 @@ class GradingWorker(GradingWorkerMixin, Worker):
 
     `python -m workers --fork`, or `rq worker -w workers.worker.GradingWorker grading`.
     """
+
+    def main_work_horse(self, job, queue):
+        # The horse inherits the worker's pooled store connections: it must open its own, or both
+        # processes would talk over one connection (SQLAlchemy's advice for os.fork()).
+        with worker_app().app_context():
+            db.engine.dispose(close=False)
+        super().main_work_horse(job, queue)
+
+
+def _store_error() -> Exception | None:
+    """None when the store answers a query; the error otherwise."""
+    with worker_app().app_context():
+        try:
+            db.session.execute(text("SELECT 1"))
+            return None
+        except STORE_ERRORS as error:
+            return error
 
 
 def _stop(signum, frame):

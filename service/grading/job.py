@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import IO
 
-from redis.exceptions import RedisError
-from sqlalchemy.exc import InterfaceError, OperationalError
-
 from scoring import ScoreResult, SubmissionError, parse_submission, score_submission
 from scoring.score import score_parsed
 from service.challenges.answer_keys import answer_key_of, default_answer_key
@@ -49,12 +46,6 @@ def grade(submission_id: int) -> None:
     findings = findings_of(submission, key, parsed, result.public_score)
     lifecycle.finish(submission_id, result.public_score, result.private_score, findings.columns(),
                      then=lambda: keep_trace(submission, key, parsed))  # fmt: skip
-
-
-def is_platform_fault(error_type: type[BaseException]) -> bool:
-    """Whether an error of grading is the platform's own (Redis or the store unreachable), never
-    the file's: such a failure always gives the student's slot back."""
-    return issubclass(error_type, (RedisError, OperationalError, InterfaceError))
 
 
 def fit(text: str, size: int) -> str:

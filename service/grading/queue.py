@@ -10,6 +10,7 @@ import os
 import random
 import socket
 import threading
+import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,8 +23,15 @@ from rq.job import Job
 from service.config import Settings
 from service.extensions import db
 from service.grading import lifecycle
-from service.grading.job import grade, is_platform_fault
+from service.grading.job import grade
 from service.grading.recovery import requeue_lost_submissions, sweep_lost_submissions
+from service.grading.retries import (
+    WORKER_LOST,
+    failure_reason,
+    is_platform_fault,
+    is_store_outage,
+    store_waits,
+)
 
 JOB_FUNCTION = "workers.tasks.grade_submission"
 FAILURE_CALLBACK = "workers.tasks.on_failure"
@@ -66,6 +74,15 @@ class RedisGradingQueue:
             on_failure=Callback(FAILURE_CALLBACK),
             failure_ttl=7 * 24 * 3600,
         )
+
+    def failure_reason(self, submission_id: int) -> tuple[str, bool]:
+        """Why rq gave up on a submission's job, as its failure callback wrote it down before it
+        could reach the store; and whether the fault was the platform's."""
+        try:
+            meta = Job.fetch(job_id(submission_id), connection=self.queue.connection).get_meta(refresh=False)
+        except NoSuchJobError:
+            meta = {}
+        return meta.get("reason", WORKER_LOST), bool(meta.get("platform_fault"))
 
     def job_state(self, submission_id: int) -> str | None:
         """The rq status of the submission's job, or None when Redis has no such job."""
@@ -154,25 +171,46 @@ class InProcessGradingQueue:
     def _run(self, submission_id: int) -> None:
         with self.app.app_context():
             try:
-                for attempt in range(1 + self.settings.job_retries):
-                    try:
-                        grade(submission_id)
-                        return
-                    except Exception as error:  # noqa: BLE001 - any fault: retry, then fail with a reason
-                        db.session.rollback()  # a failed flush leaves the session unusable
-                        log.exception("grading submission %s failed (attempt %s)", submission_id, attempt + 1)
-                        failure = type(error)
-                try:
-                    lifecycle.fail(
-                        submission_id,
-                        f"grading failed on the server ({failure.__name__})",
-                        platform_fault=is_platform_fault(failure),
-                    )
-                except Exception:  # noqa: BLE001 - the store itself is down: start-up requeues it later
-                    db.session.rollback()
-                    log.exception("could not mark submission %s failed", submission_id)
+                self._grade_with_retries(submission_id)
             finally:
                 self.pending.discard(submission_id)
+
+    def _grade_with_retries(self, submission_id: int) -> None:
+        """Grade; a store outage is waited out for up to STORE_RETRY_SECONDS, looking again with a
+        capped backoff; any other fault is retried JOB_RETRIES times; then the submission fails with
+        its reason."""
+        faults, waits, patience_ends = 0, store_waits(), None
+        while True:
+            try:
+                grade(submission_id)
+                return
+            except Exception as error:  # noqa: BLE001 - any fault: retry, then fail with a reason
+                _roll_back()  # a failed flush leaves the session unusable
+                log.exception("grading submission %s failed", submission_id)
+                failure = type(error)
+            if is_store_outage(failure):
+                patience_ends = patience_ends or time.monotonic() + self.settings.store_retry_seconds
+                if time.monotonic() < patience_ends:
+                    time.sleep(next(waits))
+                    continue
+            else:
+                faults += 1
+                if faults <= self.settings.job_retries:
+                    continue
+            break
+        reason = failure_reason(failure, self.settings.job_timeout_seconds, self.settings.store_retry_seconds)
+        try:
+            lifecycle.fail(submission_id, reason, platform_fault=is_platform_fault(failure))
+        except Exception:  # noqa: BLE001 - the store itself is down: start-up requeues it later
+            _roll_back()
+            log.exception("could not mark submission %s failed", submission_id)
+
+
+def _roll_back() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone: the pool replaces it
+        log.warning("could not roll back the session", exc_info=True)
 
 
 def init_queue(app: Flask, settings: Settings) -> None:

@@ -34,7 +34,10 @@ def requeue_lost_submissions(queue, older_than_seconds: int) -> list[int]:
             queue.enqueue(submission_id)
             requeued.append(submission_id)
         elif state in ("failed", "stopped", "canceled"):
-            lifecycle.fail(submission_id, "the worker grading it was lost")
+            # rq gave up on it and the failure callback could not close it (the store was down):
+            # it is closed now, with the reason the callback wrote down in Redis.
+            reason, platform_fault = queue.failure_reason(submission_id)
+            lifecycle.fail(submission_id, reason, platform_fault=platform_fault)
     return requeued
 
 

@@ -34,7 +34,7 @@ def check_when_the_store_answers(app: Flask, check: Callable[[], None]) -> None:
             except STORE_ERRORS as error:
                 wait = min(2 * wait, LONGEST_WAIT_SECONDS)
                 log.warning(
-                    "the store is still unreachable (%s); trying again in %.0f s", _short(error), wait
+                    "the store is still unreachable (%s); trying again in %.0f s", short_reason(error), wait
                 )
                 continue
             except SystemExit as refused:  # StoreOutOfDate
@@ -46,5 +46,6 @@ def check_when_the_store_answers(app: Flask, check: Callable[[], None]) -> None:
     threading.Thread(target=keep_trying, name="store-wait", daemon=True).start()
 
 
-def _short(error: Exception) -> str:
+def short_reason(error: Exception) -> str:
+    """The first line of what the database driver said, not the whole statement."""
     return str(getattr(error, "orig", error)).strip().splitlines()[0][:200]

@@ -1,5 +1,6 @@
 """/jobs, /scores over HTTP, with jobs run inside the API process (no Redis configured)."""
 
+import dataclasses
 import io
 from datetime import datetime
 
@@ -229,6 +230,8 @@ def test_a_file_that_fails_twice_counts_the_second_time_and_a_platform_fault_nev
     assert client.get("/quota", headers=student).get_json()["used"] == 2
 
     failure = OperationalError("SELECT 1", {}, Exception("the store is unreachable"))
+    queue = app.extensions["grading_queue"]  # a store outage that outlasts its retries at once
+    queue.settings = dataclasses.replace(queue.settings, store_retry_seconds=0)
     for blank_lines in (2, 2, 3):  # the platform's own fault: never counted, however often
         job = send(good_submission + b"\n" * blank_lines)
         assert job["status"] == "failed" and job["error"].endswith("; not counted")
@@ -247,7 +250,7 @@ def test_a_platform_fault_does_not_make_the_next_failure_count(make_app, two_cla
         raise next(failures)
 
     monkeypatch.setattr(grading, "parse_submission", raises)
-    client = make_app(job_retries=0).test_client()
+    client = make_app(job_retries=0, store_retry_seconds=0).test_client()
     student = login(client, "student-a")
     for data in (good_submission, good_submission + b"\n"):
         job = wait_until_done(client, student, upload(client, student, data).headers["Location"])
@@ -270,10 +273,37 @@ def test_a_job_out_of_time_is_told_so_and_counts_when_its_file_ran_out_before(ap
         same = db.session.get(Submission, earlier).sha256
         db.session.get(Submission, later).sha256 = same  # the same bytes sent twice
         db.session.commit()
+
+    class LastTry(SimpleNamespace):  # an rq job with no retry left, whose meta goes nowhere
+        def save_meta(self):
+            pass
+
     for job_id in (earlier, later):
-        tasks.on_failure(SimpleNamespace(args=[job_id], timeout=60, retries_left=0), None,
+        tasks.on_failure(LastTry(args=[job_id], timeout=60, retries_left=0, meta={}), None,
                          JobTimeoutException, JobTimeoutException("60 s"), None)  # fmt: skip
     with app.app_context():
         errors = [db.session.get(Submission, job_id).error for job_id in (earlier, later)]
     assert errors[0].startswith("grading ran out of time (60 s); not counted")
     assert "this one counts as a submission" in errors[1]
+
+
+def test_in_process_job_waits_out_a_store_outage_without_spending_a_retry(
+    make_app, two_classes, good_submission, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    import service.grading.job as grading
+
+    real, calls = grading.parse_submission, []
+
+    def store_down_twice(data, key):
+        calls.append(1)
+        if len(calls) <= 2:
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        return real(data, key)
+
+    monkeypatch.setattr(grading, "parse_submission", store_down_twice)
+    client = make_app(job_retries=0).test_client()
+    student = login(client, "student-a")
+    job = wait_until_done(client, student, upload(client, student, good_submission).headers["Location"])
+    assert job["status"] == "finished" and len(calls) == 3

@@ -2,6 +2,7 @@
 
 python tests/workers/patched_worker.py slow SECONDS [--fork]   # time to kill it mid-job
 python tests/workers/patched_worker.py crash [--fork]          # every job raises
+python tests/workers/patched_worker.py store-down TIMES         # the store fails its first TIMES gradings (-1: all)
 """
 
 import sys
@@ -24,7 +25,24 @@ def crashing_parse_submission(data, key):
     raise RuntimeError("the disk is on fire")
 
 
-grading.parse_submission = {"slow": slow_parse_submission, "crash": crashing_parse_submission}[sys.argv[1]]
+store_failures = []
+
+
+def store_down_parse_submission(data, key):
+    from sqlalchemy.exc import OperationalError
+
+    times = int(sys.argv[2])
+    if times < 0 or len(store_failures) < times:
+        store_failures.append(1)
+        raise OperationalError("SELECT 1", {}, Exception("connection refused: the store is down"))
+    return real_parse_submission(data, key)
+
+
+grading.parse_submission = {
+    "slow": slow_parse_submission,
+    "crash": crashing_parse_submission,
+    "store-down": store_down_parse_submission,
+}[sys.argv[1]]
 
 from workers.__main__ import main  # noqa: E402
 

@@ -139,11 +139,10 @@ def test_worker_exits_with_status_1_when_its_work_loop_fails_on_a_non_redis_erro
     driver.write_text(
         "import sys\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
-        "import sqlalchemy.exc\n"
         "import workers.worker\n"
-        "def unreachable_store(queue, settings):\n"
-        "    raise sqlalchemy.exc.OperationalError('SELECT', {}, Exception('the store is unreachable'))\n"
-        "workers.worker.sweep_lost_submissions = unreachable_store\n"
+        "def broken_sweep(queue, settings):\n"
+        "    raise RuntimeError('the sweep is broken')\n"
+        "workers.worker.sweep_lost_submissions = broken_sweep\n"
         "from workers.__main__ import main\n"
         "main()\n"
     )
@@ -151,7 +150,7 @@ def test_worker_exits_with_status_1_when_its_work_loop_fails_on_a_non_redis_erro
 
     assert worker.wait(timeout=60) == 1
     log = deployment.logs.read_text()
-    assert "the store is unreachable" in log
+    assert "the sweep is broken" in log
     assert "exiting with status 1" in log
     assert "a new worker connects" not in log
 
