@@ -176,7 +176,6 @@ def closed_states(store_url: str) -> dict[str, int]:
 
 def run(args) -> None:
     key, data, key_csv = make_case(args.rows)
-    per_student = max(1, args.uploads // args.students)
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         (folder / "instance").mkdir()
@@ -223,14 +222,12 @@ def run(args) -> None:
             while open_count(store.url):
                 time.sleep(0.2)
             core_before = core_cpu_ms(data, key)
+            # Every file differs (a resent file would answer its earlier job): i blank lines for the ith.
+            shares = [range(n, args.uploads, args.students) for n in range(args.students)]
             students = [
-                Student(
-                    url,
-                    f"student-{n:03d}",
-                    [data + b"\n" * (n * per_student + i + 1) for i in range(per_student)],
-                )
-                for n in range(args.students)
-            ]  # fmt: skip  (every file differs: a resent file would answer its earlier job)
+                Student(url, f"student-{n:03d}", [data + b"\n" * (i + 1) for i in share])
+                for n, share in enumerate(shares)
+            ]
             processes = {
                 "API": [api.pid, *children(api.pid)],
                 "worker": [worker.pid for worker in workers],
