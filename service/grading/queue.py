@@ -84,16 +84,14 @@ class RedisGradingQueue:
             meta = {}
         return meta.get("reason", WORKER_LOST), bool(meta.get("platform_fault"))
 
-    def job_state(self, submission_id: int) -> str | None:
-        """The rq status of the submission's job, or None when Redis has no such job."""
-        try:
-            return (
-                Job.fetch(job_id(submission_id), connection=self.queue.connection)
-                .get_status(refresh=False)
-                .value
-            )
-        except NoSuchJobError:
-            return None
+    def job_states(self, submission_ids: list[int]) -> dict[int, str | None]:
+        """The rq status of each submission's job (None when Redis has no such job), read in one
+        round trip however many there are: the sweep asks about every open submission."""
+        with self.queue.connection.pipeline(transaction=False) as pipeline:
+            for submission_id in submission_ids:
+                pipeline.hget(Job.key_for(job_id(submission_id)), "status")
+            statuses = pipeline.execute()
+        return {i: s.decode() if s is not None else None for i, s in zip(submission_ids, statuses)}
 
     def claim_sweep(self, seconds: int) -> bool:
         """True for the first process to ask in `seconds`: it sweeps, the others skip."""
@@ -164,9 +162,9 @@ class InProcessGradingQueue:
         self.pending.add(submission_id)
         self.executor.submit(self._run, submission_id)
 
-    def job_state(self, submission_id: int) -> str | None:
+    def job_states(self, submission_ids: list[int]) -> dict[int, str | None]:
         # Jobs of an earlier process died with it: at start every open submission is requeued.
-        return "queued" if submission_id in self.pending else None
+        return {i: "queued" if i in self.pending else None for i in submission_ids}
 
     def _run(self, submission_id: int) -> None:
         with self.app.app_context():

@@ -27,8 +27,7 @@ def requeue_lost_submissions(queue, older_than_seconds: int) -> list[int]:
         )
     ).all()
     requeued = []
-    for submission_id in candidates:
-        state = queue.job_state(submission_id)
+    for submission_id, state in queue.job_states(list(candidates)).items():
         if state is None:
             log.warning("submission %s had no job in the queue: enqueued again", submission_id)
             queue.enqueue(submission_id)
