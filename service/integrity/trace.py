@@ -1,6 +1,8 @@
 """What a finished submission leaves behind for leaderboard integrity, worked out once, when it is
 graded: the Ladder's test against the submission that holds its student's score, how many rows it
-changed from the student's previous submission, and the compact trace of its predictions."""
+changed from the student's previous submission, and the compact trace of its predictions. The
+predictions of a student's latest finished submission and of their score holder are kept in key
+order (`KeptPredictions`), so a job never parses an earlier file again."""
 
 from __future__ import annotations
 
@@ -15,7 +17,14 @@ from scoring.signature import trace_of
 from scoring.significance import compare, ladder_level
 from service.extensions import db
 from service.results.feedback import LADDER
-from service.store.models import PredictionSignature, SignatureBand, Standing, Submission, SubmissionStatus
+from service.store.models import (
+    KeptPredictions,
+    PredictionSignature,
+    SignatureBand,
+    Standing,
+    Submission,
+    SubmissionStatus,
+)
 
 
 @dataclass
@@ -54,14 +63,53 @@ def findings_of(
 
 
 def keep_trace(submission: Submission, key: AnswerKey, parsed: Parsed) -> None:
-    """Store the submission's trace and its bands (in the transaction that finishes it)."""
+    """Store the submission's trace and its bands, and keep its predictions if a later job will want
+    them (in the transaction that finishes it, after its standing moved)."""
     trace = trace_of(key, parsed.predictions, parsed.key_rows)
-    for model in (SignatureBand, PredictionSignature):  # a job graded again replaces its trace
+    for model in (SignatureBand, PredictionSignature, KeptPredictions):  # a job graded again replaces them
         db.session.execute(delete(model).where(model.submission_id == submission.id))
     owner = {"challenge_id": submission.challenge_id, "user_id": submission.user_id}
     db.session.add(PredictionSignature(submission_id=submission.id, ranks=trace.values, **owner))
     db.session.add_all(SignatureBand(submission_id=submission.id, band=band, hash=value, **owner)
                        for band, value in enumerate(trace.bands))  # fmt: skip
+    _keep_predictions(submission, _in_key_order(key, parsed), owner)
+
+
+def _keep_predictions(submission: Submission, in_key_order: np.ndarray, owner: dict) -> None:
+    """Keep the predictions of the student's latest finished submission and of their score holder;
+    drop any other's they kept (at most two a student and challenge stay)."""
+    wanted = {_latest_finished_id(submission), _holder_id(submission)} - {None}
+    if submission.id in wanted:
+        db.session.add(KeptPredictions(submission_id=submission.id, dtype=in_key_order.dtype.str,
+                                       values=in_key_order.tobytes(), **owner))  # fmt: skip
+    db.session.execute(
+        delete(KeptPredictions).where(
+            KeptPredictions.user_id == submission.user_id,
+            KeptPredictions.challenge_id == submission.challenge_id,
+            KeptPredictions.submission_id.not_in(wanted),
+        )
+    )
+
+
+def _latest_finished_id(submission: Submission) -> int | None:
+    return db.session.scalar(
+        select(Submission.id)
+        .where(
+            Submission.user_id == submission.user_id,
+            Submission.challenge_id == submission.challenge_id,
+            Submission.status == SubmissionStatus.FINISHED,
+        )
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        .limit(1)
+    )
+
+
+def _holder_id(submission: Submission) -> int | None:
+    return db.session.scalar(
+        select(Standing.best_public_id).where(
+            Standing.user_id == submission.user_id, Standing.challenge_id == submission.challenge_id
+        )
+    )
 
 
 def _ladder(submission: Submission, key: AnswerKey, predictions: np.ndarray, found: Findings) -> None:
@@ -121,7 +169,12 @@ def _previous(submission: Submission) -> Submission | None:
 
 
 def _predictions_of(submission: Submission, key: AnswerKey) -> np.ndarray | None:
-    """An earlier finished submission's predictions in key order (it was valid when it finished)."""
+    """An earlier finished submission's predictions in key order: kept when it finished, or else (it
+    finished before they were kept, or is no longer the latest or the holder) read from its file,
+    which was valid then."""
+    kept = db.session.get(KeptPredictions, submission.id)
+    if kept is not None and len(kept.values) == len(key) * np.dtype(kept.dtype).itemsize:
+        return np.frombuffer(kept.values, dtype=kept.dtype)
     try:
         return _in_key_order(key, parse_submission(submission.content, key))
     except ValueError:

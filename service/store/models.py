@@ -307,6 +307,21 @@ class Standing(db.Model):
     best_public_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
 
 
+class KeptPredictions(db.Model):
+    """A finished submission's predictions in key order, for the jobs that come after it: the next one
+    counts the rows it changed, a Ladder test compares against the holder's. Only the student's latest
+    finished submission and the one holding their score keep theirs, so no file is parsed twice."""
+
+    __tablename__ = "kept_predictions"
+    __table_args__ = (Index("ix_kept_predictions_user_id_challenge_id", "user_id", "challenge_id"),)
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    dtype: Mapped[str] = mapped_column(String(8))  # numpy's, as '<f8'
+    values: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class PredictionSignature(db.Model):
     """A compact trace of a finished submission's predictions, kept for the integrity report: their
     ranks at a fixed sample of the key's rows, and bands of a similarity hash of them."""

@@ -221,15 +221,16 @@ def test_a_final_selection_never_shows_the_score_the_ladder_withheld(client, peo
 
 def test_a_holder_that_no_longer_reads_is_not_replaced_untested(app, client, people):
     from service.extensions import db
-    from service.store.models import Submission
+    from service.store.models import KeptPredictions, Submission
 
     teacher, student = people
     labels, key = binary_key(8)
     make(client, teacher, "unread", key, leaderboard_mode="ladder")
     rng = np.random.default_rng(9)
     held = upload(client, student, "unread", rng.random(ROWS))
-    with app.app_context():  # as if accepted under older rules that today's reader refuses
-        db.session.get(Submission, held["id"]).content = b"Id,Probability\n"
+    with app.app_context():  # as if accepted under older rules that today's reader refuses, and
+        db.session.get(Submission, held["id"]).content = b"Id,Probability\n"  # finished before
+        db.session.delete(db.session.get(KeptPredictions, held["id"]))  # predictions were kept
         db.session.commit()
     better = upload(client, student, "unread", labels * 2.0 + rng.normal(0, 0.5, ROWS))
     assert better["leaderboard"] == {"moved": False, "message": NOT_MOVED} and better["public_score"] is None

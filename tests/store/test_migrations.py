@@ -24,7 +24,7 @@ INITIAL = "0001"
 TABLES = {
     "tenants", "users", "challenges", "submissions", "submission_files", "standings", "quota_usage",
     "answer_keys", "challenge_files", "prediction_signatures", "signature_bands",
-    "quota_grants", "revoked_tokens", "people", "invited_names",
+    "quota_grants", "revoked_tokens", "people", "invited_names", "kept_predictions",
 }  # fmt: skip
 
 
@@ -347,6 +347,53 @@ def test_a_store_before_chosen_passwords_upgrades_with_every_person_holding_a_st
     engine.dispose()
     assert (person.username, person.password_hash, bool(person.password_chosen)) == ("ann", "hash", False)
     assert tuple(member) == (1, 2)
+
+
+def test_a_store_before_kept_predictions_upgrades_and_its_next_job_reads_the_earlier_file_once(
+    empty_store, answer_key_path, answer_key
+):
+    """A store at 0010 holds a finished submission and no kept predictions: after the upgrade, the next
+    job counts the rows it changed from that submission's file, and keeps its own predictions."""
+    import io
+
+    import service.accounts.users as accounts
+    from service.store.models import KeptPredictions, Role, Submission
+    from tests.conftest import PASSWORD, login, submission_csv, wait_until_done
+
+    migrate_store(empty_store)
+    settings = {"database_url": empty_store.database_url, "instance_path": empty_store.instance_path,
+                "answer_key_path": answer_key_path}  # fmt: skip
+    app = create_app(settings, environment={})
+    with app.app_context():
+        accounts.create_user("ann", PASSWORD, accounts.create_tenant("class-a"), Role.STUDENT)
+    client = app.test_client()
+    ann = login(client, "ann")
+
+    def send(scores) -> dict:
+        data = submission_csv(answer_key.ids, scores)
+        answer = client.post("/jobs", headers=ann, data={"file": (io.BytesIO(data), "p.csv")})
+        return wait_until_done(client, ann, answer.headers["Location"])
+
+    scores = answer_key.targets * 0.5 + 0.25
+    first = send(scores)
+    with app.app_context():
+        db.engine.dispose()
+    with migration_context(empty_store):  # the store as revision 0010 left it, with its data
+        downgrade(directory=str(MIGRATIONS), revision="0010")
+    assert "kept_predictions" not in tables_of(empty_store)
+
+    migrate_store(empty_store)
+
+    app = create_app(settings, environment={})
+    client = app.test_client()
+    ann = login(client, "ann")
+    scores[:3] += 0.1
+    second = send(scores)
+    assert first["status"] == second["status"] == "finished"
+    with app.app_context():
+        assert db.session.get(Submission, second["id"]).changed_rows == 3
+        assert db.session.scalars(select(KeptPredictions.submission_id)).all() == [second["id"]]
+        db.engine.dispose()
 
 
 def test_a_configured_store_behind_the_code_is_refused_at_start_naming_the_command(
