@@ -45,7 +45,12 @@ def used(user: User, challenge: Challenge, day: date) -> int:
 
 def quota_status(user: User, challenge: Challenge, now: datetime, default_quota: int) -> dict:
     day = day_of(now)
-    limit, spent = daily_limit(user, challenge, day, default_quota), used(user, challenge, day)
+    return _status(
+        challenge, day, daily_limit(user, challenge, day, default_quota), used(user, challenge, day)
+    )
+
+
+def _status(challenge: Challenge, day: date, limit: int, spent: int) -> dict:
     return {
         "challenge": challenge.slug,
         "limit": limit,
@@ -55,9 +60,9 @@ def quota_status(user: User, challenge: Challenge, now: datetime, default_quota:
     }
 
 
-def reserve_slot(user: User, challenge: Challenge, now: datetime, default_quota: int) -> date:
+def reserve_slot(user: User, challenge: Challenge, now: datetime, default_quota: int) -> tuple[date, dict]:
     """Spend one of today's slots inside the caller's transaction, or raise QuotaExceeded (the
-    caller rolls back).
+    caller rolls back). Answers the day the slot counts in and the quota as it now stands.
 
     One conditional UPDATE does the counting: the database serialises concurrent
     uploads on the row, across API processes, so exactly `limit` of them succeed.
@@ -66,19 +71,20 @@ def reserve_slot(user: User, challenge: Challenge, now: datetime, default_quota:
     limit = daily_limit(user, challenge, day, default_quota)
     key = {"user_id": user.id, "challenge_id": challenge.id, "day": day}
     insert_ignoring_conflicts(QuotaUsage, **key, used=0)
-    reserved = db.session.execute(
+    spent = db.session.execute(
         update(QuotaUsage)
         .where(*(getattr(QuotaUsage, k) == v for k, v in key.items()), QuotaUsage.used < limit)
         .values(used=QuotaUsage.used + 1)
-    ).rowcount
-    if not reserved:
+        .returning(QuotaUsage.used)
+    ).scalar()
+    if spent is None:
         reset = resets_at(day)
         raise QuotaExceeded(
             f"you have used your {limit} submissions for today; the quota resets at {utc_text(reset)}",
             retry_after=max(1, int((reset - now).total_seconds())),
             resets_at=utc_text(reset),
         )
-    return day
+    return day, _status(challenge, day, limit, spent)
 
 
 def refund_slot(submission_id: int) -> None:

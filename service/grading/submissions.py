@@ -6,6 +6,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from redis.exceptions import RedisError
 from sqlalchemy import Select, func, select
@@ -25,6 +26,12 @@ log = logging.getLogger(__name__)
 IN_FLIGHT_RETRY_SECONDS = 5  # a submission takes about a second to grade
 
 
+class Accepted(NamedTuple):
+    submission: Submission
+    created: bool  # False: an earlier submission of the same file (or idempotency key), answered again
+    quota: dict | None = None  # the quota as the new submission left it (quota_status's shape)
+
+
 def accept_submission(
     user: User,
     challenge: Challenge,
@@ -33,12 +40,12 @@ def accept_submission(
     idempotency_key: str | None,
     settings: Settings,
     clock: Callable[[], datetime],
-) -> tuple[Submission, bool]:
+) -> Accepted:
     """Store the upload as a queued submission, then enqueue its id: one transaction, this
     function's own (whatever refuses the upload rolls it back here).
 
-    Answers (submission, created). A retry with the same idempotency key answers the
-    first submission; the same key with another file is refused.
+    A retry with the same idempotency key answers the first submission; the same key with
+    another file is refused.
     """
     if challenge.closed:
         raise ChallengeClosed(f"challenge {challenge.slug} is closed: the teacher takes no more uploads")
@@ -47,12 +54,12 @@ def accept_submission(
     if idempotency_key is not None:
         earlier = _by_idempotency_key(user, idempotency_key)
         if earlier is not None:
-            return _same_file_or_refuse(earlier, digest), False
+            return Accepted(_same_file_or_refuse(earlier, digest), False)
     resent = _earlier_result_of_same_file(user, challenge, digest)
     if resent is not None:
-        return resent, False  # the same file again: its result, and no slot spent
+        return Accepted(resent, False)  # the same file again: its result, and no slot spent
     try:
-        quota_day = reserve_slot(user, challenge, clock(), settings.daily_submission_quota)
+        quota_day, quota = reserve_slot(user, challenge, clock(), settings.daily_submission_quota)
         # After the slot: its row lock serialises this student's uploads.
         _refuse_past_the_in_flight_limit(user, settings.max_submissions_in_flight)
     except (QuotaExceeded, InFlightLimit):
@@ -67,20 +74,31 @@ def accept_submission(
     )  # fmt: skip
     db.session.add(submission)
     try:
-        db.session.commit()  # a row before a job: a lost message can be re-enqueued from the store
+        _commit_keeping_what_was_read()  # a row before a job: a lost message can be re-enqueued from the store
     except IntegrityError:
         db.session.rollback()
         if idempotency_key is None:
             raise
         # The same key raced in from a parallel retry: answer the submission that won.
-        return _same_file_or_refuse(_by_idempotency_key(user, idempotency_key), digest), False
+        return Accepted(_same_file_or_refuse(_by_idempotency_key(user, idempotency_key), digest), False)
     try:
         grading_queue().enqueue(submission.id)
     except RedisError:
         # Accepted all the same: the row is stored, and workers' maintenance (or
         # `flask jobs requeue`) enqueues open submissions that Redis does not have.
         log.warning("Redis unreachable: submission %s stays queued in the store", submission.id)
-    return submission, True
+    return Accepted(submission, True, quota)
+
+
+def _commit_keeping_what_was_read() -> None:
+    """Commit without expiring the objects the request holds: the answer is written from the row just
+    stored and the user who sent it, and reading them back would cost three more queries."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _refuse_past_the_in_flight_limit(user: User, limit: int) -> None:

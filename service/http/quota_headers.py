@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from flask_jwt_extended import get_current_user, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
@@ -30,7 +30,15 @@ def with_quota_headers(response):
         return response
 
 
+def remember_quota(status: dict) -> None:
+    """The quota as the request left it, known already (an upload just spent a slot)."""
+    g.quota_status = status
+
+
 def _with_quota_headers(response):
+    if "quota_status" in g and response.status_code < 300:
+        response.headers.update(quota_headers(g.quota_status))
+        return response
     user = _signed_in_user()
     if user is None or user.tenant_id is None:
         return response

@@ -10,7 +10,7 @@ from service.grading.submissions import accept_submission, get_visible_submissio
 from service.http.blueprint import Blueprint
 from service.http.context import now, settings
 from service.http.pagination import SQLPage
-from service.http.quota_headers import with_quota_headers
+from service.http.quota_headers import remember_quota, with_quota_headers
 from service.http.rate_limits import limiter, setting
 from service.http.result_schemas import RocSchema
 from service.http.schemas import (
@@ -65,7 +65,7 @@ class Jobs(MethodView):
         """Queue a CSV for grading; poll the job at its Location."""
         upload = form["file"]
         challenge = own_class_challenge_by_slug(current_user, form["challenge"])
-        submission, created = accept_submission(
+        submission, created, quota = accept_submission(
             current_user,
             challenge,
             _stored_filename(upload.filename),
@@ -74,6 +74,8 @@ class Jobs(MethodView):
             settings(),
             now,
         )
+        if quota is not None:
+            remember_quota(quota)  # the headers need not read it again
         location = {"Location": url_for("jobs.JobById", job_id=submission.id)}
         return _seen(submission), 202 if created else 200, location
 
