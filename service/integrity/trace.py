@@ -65,9 +65,8 @@ def findings_of(
 def keep_trace(submission: Submission, key: AnswerKey, parsed: Parsed) -> None:
     """Store the submission's trace and its bands, and keep its predictions if a later job will want
     them (in the transaction that finishes it, after its standing moved)."""
+    # Once a submission: this runs only in the transaction that closes it (`lifecycle.finish`).
     trace = trace_of(key, parsed.predictions, parsed.key_rows)
-    for model in (SignatureBand, PredictionSignature, KeptPredictions):  # a job graded again replaces them
-        db.session.execute(delete(model).where(model.submission_id == submission.id))
     owner = {"challenge_id": submission.challenge_id, "user_id": submission.user_id}
     db.session.add(PredictionSignature(submission_id=submission.id, ranks=trace.values, **owner))
     db.session.add_all(SignatureBand(submission_id=submission.id, band=band, hash=value, **owner)
