@@ -67,8 +67,8 @@ def accept_submission(
         raise
     # Read under the slot's row lock: one student's uploads are stored in the order they are sent.
     received = clock().astimezone(UTC).replace(tzinfo=None)  # the store keeps naive UTC
-    submission = Submission(
-        tenant_id=user.tenant_id, user_id=user.id, challenge_id=challenge.id, filename=filename[:255],
+    submission = Submission(  # its user and challenge objects, so that the answer reads no row after the commit
+        tenant_id=user.tenant_id, user=user, challenge=challenge, filename=filename[:255],
         content=content, sha256=digest, size_bytes=len(content), idempotency_key=idempotency_key,
         quota_day=quota_day, created_at=received, late=challenge.late_at(received),
     )  # fmt: skip
@@ -92,7 +92,8 @@ def accept_submission(
 
 def _commit_keeping_what_was_read() -> None:
     """Commit without expiring the objects the request holds: the answer is written from the row just
-    stored and the user who sent it, and reading them back would cost three more queries."""
+    stored, its user and its challenge. Reading them back would cost queries, and a store lost
+    right after the commit would turn an accepted upload's answer into a 503."""
     session = db.session()
     session.expire_on_commit = False
     try:

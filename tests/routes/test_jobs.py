@@ -169,18 +169,29 @@ def test_in_process_job_that_always_raises_ends_failed_and_costs_no_slot(
 def test_jobs_left_open_by_a_stopped_api_process_are_graded_by_the_next(
     app, answer_key_path, tmp_path, two_classes, good_submission
 ):
+    from sqlalchemy import delete
+
     from service import create_app
     from service.extensions import db
-    from service.store.models import Submission, SubmissionStatus
+    from service.store.models import (
+        KeptPredictions,
+        PredictionSignature,
+        SignatureBand,
+        Standing,
+        Submission,
+        SubmissionStatus,
+    )
 
     client = app.test_client()
     student = login(client, "student-a")
     job_id = wait_until_done(client, student, upload(client, student, good_submission).headers["Location"])[
         "id"
     ]
-    with app.app_context():  # as if the process had died while grading it
+    with app.app_context():  # as if the process had died while grading it: its finish wrote nothing
         submission = db.session.get(Submission, job_id)
         submission.status, submission.public_score = SubmissionStatus.STARTED, None
+        for written_by_the_finish in (SignatureBand, PredictionSignature, KeptPredictions, Standing):
+            db.session.execute(delete(written_by_the_finish))
         db.session.commit()
     restarted = create_app(
         {"answer_key_path": answer_key_path, "instance_path": tmp_path / "instance"}, environment={}
@@ -307,3 +318,39 @@ def test_in_process_job_waits_out_a_store_outage_without_spending_a_retry(
     student = login(client, "student-a")
     job = wait_until_done(client, student, upload(client, student, good_submission).headers["Location"])
     assert job["status"] == "finished" and len(calls) == 3
+
+
+def test_the_answer_to_an_accepted_upload_reads_nothing_from_the_store_after_its_commit(
+    app, client, two_classes, good_submission
+):
+    """A store lost between the commit and the answer must not turn an accepted upload into a 503
+    that says nothing was counted: after the commit, the answer is written from what it holds."""
+    import threading
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from service.extensions import db
+
+    student = login(client, "student-a")
+    this_thread, committed, read_after = threading.get_ident(), [], []
+
+    def on_commit(session):
+        if threading.get_ident() == this_thread:
+            committed.append(1)
+
+    def on_statement(connection, cursor, statement, *rest):
+        if committed and threading.get_ident() == this_thread:  # not the grading thread's
+            read_after.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(Session, "after_commit", on_commit)
+    event.listen(engine, "before_cursor_execute", on_statement)
+    try:
+        answer = upload(client, student, good_submission)
+    finally:
+        event.remove(Session, "after_commit", on_commit)
+        event.remove(engine, "before_cursor_execute", on_statement)
+    assert answer.status_code == 202 and answer.headers["X-Quota-Remaining"] == "4"
+    assert committed and read_after == []

@@ -37,7 +37,7 @@ class SeenJobsPage(SQLPage):
 
 
 def _seen(job: Submission) -> Seen:
-    return seen_by(current_user, [job])[0]
+    return seen_by(current_user, [job], [job.challenge])[0]
 
 
 @blp.after_request
