@@ -101,6 +101,29 @@ def test_the_roster_lists_each_member_and_its_actions_are_confirmed(app, client,
     assert web_sign_in(app.test_client(), "ann", password).status_code == 401  # no longer in the class
 
 
+def test_a_long_roster_comes_in_pages_each_with_its_members_activity(
+    app, client, gamma, make_user, monkeypatch
+):
+    import service.results.class_overview as overview
+
+    monkeypatch.setattr(overview, "MEMBERS_PER_PAGE", 2)  # tina, ann | bob, cy
+    make_user("cy", "student", "gamma")
+    add_scored(app, "cy", 0.75, 0.7, minute=1)
+    add_scored(app, "cy", 0.5, 0.4, minute=2)
+    signed_in_csrf(client, "tina")
+    first, second = (client.get(f"/web/roster?page={n}").get_data(as_text=True) for n in (1, 2))
+    listed = [[name for name in ("tina", "ann", "bob", "cy") if f'data-username="{name}"' in html]
+              for html in (first, second)]  # fmt: skip
+    assert listed == [["tina", "ann"], ["bob", "cy"]]
+    assert "4 members · page 1 of 2" in first and 'href="/web/roster?page=2" rel="next"' in first
+    assert 'href="/web/roster?page=1" rel="prev"' in second
+    cy = second.split('data-username="cy"')[1].split("</tr>")[0]
+    assert f'?student={member_id(app, "cy")}">2</a>' in cy and "0.75" in cy  # cy's own uploads and best
+    assert (
+        client.get("/web/roster?page=99").get_data(as_text=True).count("data-username=") == 2
+    )  # the last page
+
+
 def test_a_bad_roster_file_lists_every_problem_and_makes_nobody(app, client, gamma):
     token = signed_in_csrf(client, "tina")
     bad = b"username,email\nok-one,\nb!d,\nann,\n"
