@@ -23,7 +23,7 @@ from service.challenges.lookup import (
 )
 from service.errors import ServiceError
 from service.grading.submissions import get_visible_submission
-from service.http.context import now, settings
+from service.http.context import now, settings, viewer
 from service.http.rate_limits import limiter, login_throttle, setting
 from service.results.feedback import format_score, seen_by
 from service.results.finals import select_finals
@@ -232,7 +232,7 @@ def upload():
 @bp.get("/jobs/<int:job_id>")
 @page()
 def job(job_id: int):
-    seen = seen_by(current_user, [get_visible_submission(job_id, current_user)])[0]
+    seen = seen_by(viewer(), [get_visible_submission(job_id, current_user)])[0]
     return render_template(
         "web/job.html", job=seen.job, metric=metric_named(seen.challenge.metric), resent="resent" in request.args,
         public_score=seen.public_score, private_score=seen.private_score, ladder=seen.leaderboard,
@@ -269,7 +269,7 @@ def _submissions_page(challenge: Challenge, saved: bool = False, message: str | 
 @page()
 def leaderboard_page():
     return class_challenge_page(
-        "web/leaderboard.html", "web.leaderboard_page", lambda c: {"board": leaderboard(c, current_user)}
+        "web/leaderboard.html", "web.leaderboard_page", lambda c: {"board": leaderboard(c, viewer())}
     )
 
 

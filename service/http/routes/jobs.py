@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from service.challenges.lookup import own_class_challenge_by_slug
 from service.grading.submissions import accept_submission, get_visible_submission, visible_submissions
 from service.http.blueprint import Blueprint
-from service.http.context import now, settings
+from service.http.context import now, settings, viewer
 from service.http.pagination import SQLPage
 from service.http.quota_headers import remember_quota, with_quota_headers
 from service.http.rate_limits import limiter, setting
@@ -33,11 +33,11 @@ class SeenJobsPage(SQLPage):
 
     @property
     def items(self):
-        return seen_by(current_user, super().items)
+        return seen_by(viewer(), super().items)
 
 
 def _seen(job: Submission) -> Seen:
-    return seen_by(current_user, [job], [job.challenge])[0]
+    return seen_by(viewer(), [job], [job.challenge])[0]
 
 
 @blp.after_request

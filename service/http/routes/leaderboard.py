@@ -5,6 +5,7 @@ from flask_jwt_extended import current_user, jwt_required
 
 from service.challenges.lookup import tenant_challenge_by_slug
 from service.http.blueprint import Blueprint
+from service.http.context import viewer
 from service.http.result_schemas import (
     LeaderboardQuerySchema,
     LeaderboardSchema,
@@ -25,5 +26,5 @@ class Leaderboard(MethodView):
         """Best public score per student, ranked; the private ranks once revealed (staff: always)."""
         return leaderboard(
             tenant_challenge_by_slug(own_or_named_tenant(current_user, query["tenant"]), query["challenge"]),
-            current_user,
+            viewer(),
         )
