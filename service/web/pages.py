@@ -11,6 +11,8 @@ from datetime import datetime
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 from flask_jwt_extended import current_user, get_jwt, unset_jwt_cookies
 from flask_limiter.util import get_remote_address
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from scoring import Metric, metric_named
@@ -94,10 +96,12 @@ def _page_context() -> dict:
 
 
 @bp.app_template_filter("score")
-def _score(value: float | None) -> str:
+@pass_context
+def _score(context: Context, value: float | None) -> str:
     """A score as the viewer sees it: a student's is already rounded to the challenge's decimals;
-    staff see exact scores, written in at most 6 significant digits with the exact value on hover."""
-    user = g.get("web_user")
+    staff see exact scores, written in at most 6 significant digits with the exact value on hover.
+    The viewer is the page's `user` (a dict lookup; `g` is a proxy, 10 ms on a 500-row leaderboard)."""
+    user = context.get("user") or g.get("web_user")
     if value is None or user is None or not user.role.staff:
         return format_score(value)
     return _six_significant_digits(value)
@@ -112,8 +116,9 @@ def _six_significant_digits(value: float | None) -> str:
 
 
 @bp.app_template_filter("signed_score")
-def _signed_score(value: float | None) -> str:
-    return _score(value) if value is None or value < 0 else Markup("+") + _score(value)
+@pass_context
+def _signed_score(context: Context, value: float | None) -> str:
+    return _score(context, value) if value is None or value < 0 else Markup("+") + _score(context, value)
 
 
 @bp.app_template_filter("utc")
