@@ -2,7 +2,7 @@
 
     python bench/scale.py --quick                                   # a smoke run, seconds
     python bench/scale.py --classes 10 --students 500 --submissions 40 --full-every 10   # L: 200,000
-    python bench/scale.py --shape mixed                             # the S 30x10, M 100x20, L 500x40
+    python bench/scale.py --shape mixed                             # classes of S 30x10, M 100x20, L 500x40
                                                                     # (67,200; --quick does not shrink it)
     python bench/scale.py ... --database-url postgresql://USER@HOST/DB   # PostgreSQL too (its public
                                                                     # schema is dropped and made again)
@@ -84,9 +84,9 @@ from service.store.schema import migrate_store  # noqa: E402
 PASSWORD = "bench-password"
 FULL_FILE = ROOT / "test2-predictions.csv"
 CHUNK = 2000  # submissions per transaction of the fill
-SIZES = {"S": (30, 10), "M": (100, 20), "L": (500, 40)}  # the class sizes: students x submissions
+SIZES = {"S": (30, 10), "M": (100, 20), "L": (500, 40)}  # small, mid-size, large: students x submissions
 MIXED = "SMLSMLSMLS"  # its ten classes
-FULL = {"classes": 10, "students": 500, "submissions": 40, "requests": 30}  # the L shape
+FULL = {"classes": 10, "students": 500, "submissions": 40, "requests": 30}  # the large class's shape
 QUICK = {"classes": 2, "students": 40, "submissions": 8, "requests": 3}
 GOAL_EXPORT_SECONDS = 1.0
 GOAL_ISOLATION_RATIO = 1.5
@@ -780,7 +780,7 @@ def kept_or_temporary(keep: bool) -> Iterator[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shape", choices=["uniform", "mixed"], default="uniform",
-                        help="uniform: --classes of --students x --submissions; mixed: the issue's S, M, L")  # fmt: skip
+                        help="uniform: --classes of --students x --submissions; mixed: classes of the S, M and L sizes")  # fmt: skip
     parser.add_argument("--classes", type=int, help="default 10 (--quick: 2)")
     parser.add_argument("--students", type=int, help="per class; default 500 (--quick: 40)")
     parser.add_argument("--submissions", type=int, help="per student; default 40 (--quick: 8)")
