@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from processes import stop_groups  # noqa: E402
 from submit import free_port, make_case  # noqa: E402
 
 import service.accounts.users as accounts  # noqa: E402
@@ -260,15 +261,7 @@ def run(
     finally:
         if uploader is not None:
             uploader.stopped.set()
-        for process in processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_groups(processes.values(), timeout=15)
         redis.kill()
         outcome.logs = {
             name: path.read_text(errors="replace") for name, path in logs.items() if path.exists()

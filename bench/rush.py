@@ -18,8 +18,6 @@ resident memory (VmHWM).
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -35,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from processes import children, cpu_seconds, peak_rss_mib, stop_groups  # noqa: E402
 from redis_restart import PASSWORD, PrivateRedis, service_environment  # noqa: E402
 from submit import free_port, make_case  # noqa: E402
 
@@ -45,41 +44,8 @@ from service.config import Settings  # noqa: E402
 from service.store.models import Role  # noqa: E402
 from service.store.schema import migrate_store  # noqa: E402
 
-TICKS = os.sysconf("SC_CLK_TCK")
 TARGETS = {"all": 2.5, "worker": 1.6}  # per job, times the core's CPU
 API_TARGET_MS = 10.0
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a live process, in seconds (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def peak_rss_mib(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            if parent == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def core_cpu_ms(data: bytes, key, repeats: int = 15) -> float:
@@ -252,14 +218,7 @@ def run(args) -> None:
             refused = [code for s in students for code in s.refused]
             states = closed_states(store.url)
         finally:
-            for process in (api, *workers):
-                if process.poll() is None:
-                    os.killpg(process.pid, signal.SIGTERM)
-            for process in (api, *workers):
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
+            stop_groups((api, *workers), timeout=20)
             redis.kill()
             store.drop()
     report(

@@ -67,6 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from processes import cpu_seconds  # noqa: E402
 from submit import free_port  # noqa: E402
 
 import service.accounts.passwords as passwords  # noqa: E402
@@ -663,11 +664,6 @@ def timed(
         body = response.content  # a streamed export is timed to its last byte
         samples.append(time.perf_counter() - start)
     return samples, response.status_code, len(body), (cpu_seconds(server_pid) - cpu_before) / count
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def time_class(server: Server, shape: ClassShape, count: int) -> list[Timing]:

@@ -41,6 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 from scoring import METRICS, AnswerKey, metric_named, score_submission  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from processes import cpu_seconds_with_children  # noqa: E402
+
 SIZES = (30_000, 101_503, 1_000_000)  # a test2 split, Kaggle's cs-test.csv, a stress size
 
 
@@ -233,11 +236,11 @@ def bench_http(count: int, rows: int) -> None:
         try:
             for _ in range(4):  # warm-up: each of gunicorn's processes loads the app and the key
                 post(submit_url), post(receive_url)
-            servers_cpu = [server_cpu_seconds(server.pid) for server in (service, receiver)]
+            servers_cpu = [cpu_seconds_with_children(server.pid) for server in (service, receiver)]
             submit, receive, base = in_turns_with_cpu([lambda: post(submit_url), lambda: post(receive_url),
                                                        lambda: floor(data)], count)  # fmt: skip
             submit_cpu, receive_cpu = (
-                (server_cpu_seconds(server.pid) - before) / count
+                (cpu_seconds_with_children(server.pid) - before) / count
                 for server, before in zip((service, receiver), servers_cpu)
             )
         finally:
@@ -256,22 +259,6 @@ def bench_http(count: int, rows: int) -> None:
           f"   ratio {p50 / bound:.2f}")  # fmt: skip
     print(f"  server CPU a request: /submit {submit_cpu * 1e3:.1f} ms   receive-only {receive_cpu * 1e3:.1f} ms"
           f" + floor {floor_cpu * 1e3:.1f} ms   ratio {submit_cpu / (receive_cpu + floor_cpu):.2f}")  # fmt: skip
-
-
-def server_cpu_seconds(pid: int) -> float:
-    """utime + stime of a server and its child processes (gunicorn's workers)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
 
 
 LIMIT = 32 * 1024 * 1024  # the service's default upload limit
