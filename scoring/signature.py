@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,8 +31,15 @@ class Trace:
 
 def sample_rows(key: AnswerKey) -> np.ndarray:
     """The key rows a trace samples: the same for every submission to the key."""
-    count = min(SAMPLE_ROWS, len(key))
-    return np.sort(np.random.default_rng(_SEED).choice(len(key), size=count, replace=False))
+    return _sample_of(len(key))
+
+
+# Both draws depend only on a size: drawn once a process, not once a job (they cost more than the trace).
+@lru_cache(maxsize=32)
+def _sample_of(rows: int) -> np.ndarray:
+    sample = np.sort(np.random.default_rng(_SEED).choice(rows, size=min(SAMPLE_ROWS, rows), replace=False))
+    sample.flags.writeable = False
+    return sample
 
 
 def trace_of(key: AnswerKey, predictions: np.ndarray, key_rows: np.ndarray) -> Trace:
@@ -90,8 +98,11 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
+@lru_cache(maxsize=32)
 def _hyperplanes(dimensions: int) -> np.ndarray:
-    return np.random.default_rng(_SEED + dimensions).standard_normal((BANDS * BITS_PER_BAND, dimensions))
+    planes = np.random.default_rng(_SEED + dimensions).standard_normal((BANDS * BITS_PER_BAND, dimensions))
+    planes.flags.writeable = False
+    return planes
 
 
 def _fold(data: bytes) -> int:

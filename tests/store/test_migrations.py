@@ -396,6 +396,64 @@ def test_a_store_before_kept_predictions_upgrades_and_its_next_job_reads_the_ear
         db.engine.dispose()
 
 
+def test_a_store_before_lz4_uploads_upgrades_with_its_files_read_as_before(
+    empty_store, answer_key_path, answer_key
+):
+    """A store at 0011 holds a graded upload: after the upgrade it reads back byte for byte, and on
+    PostgreSQL the next upload is stored with lz4 and kept predictions raw."""
+    import io
+
+    import service.accounts.users as accounts
+    from service.store.models import Role, SubmissionFile
+    from tests.conftest import PASSWORD, login, submission_csv, wait_until_done
+
+    settings = {"database_url": empty_store.database_url, "instance_path": empty_store.instance_path,
+                "answer_key_path": answer_key_path}  # fmt: skip
+    migrate_store(empty_store)  # the app refuses a store behind the code: make the data at head...
+    app = create_app(settings, environment={})
+    with app.app_context():
+        accounts.create_user("ann", PASSWORD, accounts.create_tenant("class-a"), Role.STUDENT)
+    client = app.test_client()
+    ann = login(client, "ann")
+    files = [submission_csv(answer_key.ids, answer_key.targets * 0.5 + shift) for shift in (0.25, 0.2)]
+
+    def send(data: bytes) -> dict:
+        answer = client.post("/jobs", headers=ann, data={"file": (io.BytesIO(data), "p.csv")})
+        return wait_until_done(client, ann, answer.headers["Location"])
+
+    first = send(files[0])
+    with app.app_context():
+        db.engine.dispose()
+    # ...then take it back to 0011 with its data, stored as 0011 stored them.
+    with migration_context(empty_store):
+        downgrade(directory=str(MIGRATIONS), revision="0011")
+        if empty_store.database_url.startswith("postgresql"):
+            with db.engine.begin() as connection:  # rewrite the upload as 0011 would have: pglz
+                connection.execute(text("UPDATE submission_files SET content = content || ''::bytea"))
+
+    migrate_store(empty_store)
+
+    app = create_app(settings, environment={})
+    client = app.test_client()
+    ann = login(client, "ann")
+    second = send(files[1])
+    assert first["status"] == second["status"] == "finished"
+    with app.app_context():
+        stored_files = dict(
+            db.session.execute(select(SubmissionFile.submission_id, SubmissionFile.content)).all()
+        )
+        assert stored_files == {first["id"]: files[0], second["id"]: files[1]}
+        if db.engine.dialect.name == "postgresql":
+            stored = dict(db.session.execute(text(
+                "SELECT submission_id, pg_column_compression(content) FROM submission_files")).all())  # fmt: skip
+            assert stored == {first["id"]: "pglz", second["id"]: "lz4"}
+            storage = db.session.scalar(text(
+                "SELECT attstorage FROM pg_attribute WHERE attrelid = 'kept_predictions'::regclass "
+                "AND attname = 'values'"))  # fmt: skip
+            assert storage == "e"  # external: stored as it is, never compressed
+        db.engine.dispose()
+
+
 def test_a_configured_store_behind_the_code_is_refused_at_start_naming_the_command(
     empty_store, answer_key_path
 ):
