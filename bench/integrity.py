@@ -166,7 +166,7 @@ def fill(url: str, folder: Path, args) -> tuple[Planted, int]:
                     if previous is not None:  # what `findings_of` records, from the arrays at hand
                         found.previous_id = previous[0]
                         found.changed_rows = int(np.count_nonzero(previous[1] != predictions))
-                    trace = lambda s=submission, p=parsed: keep_trace(s, key, p)  # noqa: E731
+                    trace = lambda s=submission, p=predictions: keep_trace(s, key, p)  # noqa: E731
                     scores = (result.public_score, result.private_score)
                     lifecycle.finish(submission.id, *scores, found.columns(), then=trace)
                     previous = (submission.id, predictions)

@@ -46,6 +46,11 @@ def trace_of(key: AnswerKey, predictions: np.ndarray, key_rows: np.ndarray) -> T
     """The trace of a valid submission (its predictions in file order, each row's key row)."""
     in_key_order = np.empty(len(key), dtype=predictions.dtype)
     in_key_order[key_rows] = predictions
+    return trace_in_key_order(key, in_key_order)
+
+
+def trace_in_key_order(key: AnswerKey, in_key_order: np.ndarray) -> Trace:
+    """The trace of a valid submission's predictions in the key's row order."""
     sampled = in_key_order[sample_rows(key)]
     if key.metric.prediction == "label":
         values = sampled.astype("<u2")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import IO
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from scoring import ScoreResult, SubmissionError, parse_submission, score_submission
 from scoring.score import score_parsed
 from service.challenges.answer_keys import answer_key_of, default_answer_key
 from service.extensions import db
 from service.grading import lifecycle
-from service.integrity.trace import findings_of, keep_trace
+from service.integrity.trace import findings_of, in_key_order, keep_trace
 from service.store.models import Submission
 
 # Files this large (about 200,000 rows) report progress half-way; small ones finish first.
@@ -27,7 +30,12 @@ def grade(submission_id: int) -> None:
     """Grade a stored submission and record its scores or problems; a no-op once it is closed."""
     if not lifecycle.start(submission_id):
         return
-    submission = db.session.get(Submission, submission_id)
+    # The row, its challenge and its file in one read.
+    submission = db.session.scalars(
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(joinedload(Submission.challenge), joinedload(Submission.file))
+    ).one()
     key = answer_key_of(submission.challenge)
     on_parsed = None
     if submission.size_bytes >= LONG_FILE_BYTES:
@@ -43,9 +51,10 @@ def grade(submission_id: int) -> None:
         problems = [p.as_dict() for p in error.problems]
         lifecycle.reject(submission_id, problems, fit(f"{error.title}: {error.detail}", ERROR_CHARS))
         return
-    findings = findings_of(submission, key, parsed, result.public_score)
+    predictions = in_key_order(key, parsed)
+    findings = findings_of(submission, key, predictions, result.public_score)
     lifecycle.finish(submission_id, result.public_score, result.private_score, findings.columns(),
-                     then=lambda: keep_trace(submission, key, parsed))  # fmt: skip
+                     then=lambda: keep_trace(submission, key, predictions))  # fmt: skip
 
 
 def fit(text: str, size: int) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, insert, select
 
 from scoring import AnswerKey, parse_submission
 from scoring import Submission as Parsed
-from scoring.signature import trace_of
+from scoring.signature import trace_in_key_order
 from scoring.significance import compare, ladder_level
 from service.extensions import db
 from service.results.feedback import LADDER
@@ -23,6 +23,7 @@ from service.store.models import (
     SignatureBand,
     Standing,
     Submission,
+    SubmissionFile,
     SubmissionStatus,
 )
 
@@ -43,71 +44,65 @@ class Findings:
 
 
 def findings_of(
-    submission: Submission, key: AnswerKey, parsed: Parsed, public_score: float | None
+    submission: Submission, key: AnswerKey, predictions: np.ndarray, public_score: float | None
 ) -> Findings:
     """The Ladder's test (Ladder mode, ranked jobs) and the rows changed from the previous job."""
     found = Findings()
-    in_key_order = _in_key_order(key, parsed)
-    previous = _previous(submission)
+    previous = db.session.execute(_previous_with_its_kept_predictions(submission)).first()
     if previous is not None:
-        earlier = _predictions_of(previous, key)
+        earlier = _predictions_of(previous.id, key, previous)
         if earlier is not None:
-            found.previous_id, found.changed_rows = (
-                previous.id,
-                int(np.count_nonzero(earlier != in_key_order)),
-            )
+            found.previous_id = previous.id
+            found.changed_rows = int(np.count_nonzero(earlier != predictions))
     challenge = submission.challenge
     if challenge.leaderboard_mode == LADDER and not submission.late and public_score is not None:
-        _ladder(submission, key, in_key_order, found)
+        _ladder(submission, key, predictions, found)
     return found
 
 
-def keep_trace(submission: Submission, key: AnswerKey, parsed: Parsed) -> None:
-    """Store the submission's trace and its bands, and keep its predictions if a later job will want
-    them (in the transaction that finishes it, after its standing moved)."""
+def keep_trace(submission: Submission, key: AnswerKey, predictions: np.ndarray) -> None:
+    """Store the submission's trace and its bands, and keep its predictions (in key order) if a later
+    job will want them (in the transaction that finishes it, after its standing moved)."""
     # Once a submission: this runs only in the transaction that closes it (`lifecycle.finish`).
-    trace = trace_of(key, parsed.predictions, parsed.key_rows)
+    trace = trace_in_key_order(key, predictions)
     owner = {"challenge_id": submission.challenge_id, "user_id": submission.user_id}
-    db.session.add(PredictionSignature(submission_id=submission.id, ranks=trace.values, **owner))
-    db.session.add_all(SignatureBand(submission_id=submission.id, band=band, hash=value, **owner)
-                       for band, value in enumerate(trace.bands))  # fmt: skip
-    _keep_predictions(submission, _in_key_order(key, parsed), owner)
-
-
-def _keep_predictions(submission: Submission, in_key_order: np.ndarray, owner: dict) -> None:
-    """Keep the predictions of the student's latest finished submission and of their score holder;
-    drop any other's they kept (at most two a student and challenge stay)."""
-    wanted = {_latest_finished_id(submission), _holder_id(submission)} - {None}
-    if submission.id in wanted:
-        db.session.add(KeptPredictions(submission_id=submission.id, dtype=in_key_order.dtype.str,
-                                       values=in_key_order.tobytes(), **owner))  # fmt: skip
     db.session.execute(
-        delete(KeptPredictions).where(
-            KeptPredictions.user_id == submission.user_id,
-            KeptPredictions.challenge_id == submission.challenge_id,
-            KeptPredictions.submission_id.not_in(wanted),
-        )
+        insert(PredictionSignature), [{"submission_id": submission.id, "ranks": trace.values, **owner}]
     )
+    if trace.bands:
+        db.session.execute(insert(SignatureBand), [{"submission_id": submission.id, "band": band, "hash": value,
+                                                    **owner} for band, value in enumerate(trace.bands)])  # fmt: skip
+    _keep_predictions(submission, predictions, owner)
 
 
-def _latest_finished_id(submission: Submission) -> int | None:
-    return db.session.scalar(
+def _keep_predictions(submission: Submission, predictions: np.ndarray, owner: dict) -> None:
+    """Keep the predictions of the student's latest finished submission and of their score holder;
+    drop any other's they kept (at most two a student and challenge stay). This one's are written
+    first, and dropped again in the rare case that a later upload finished before it."""
+    db.session.execute(insert(KeptPredictions), [{"submission_id": submission.id, "dtype": predictions.dtype.str,
+                                                  "values": predictions.tobytes(), **owner}])  # fmt: skip
+    mine = and_(Submission.user_id == submission.user_id, Submission.challenge_id == submission.challenge_id)
+    latest_finished = (
         select(Submission.id)
-        .where(
-            Submission.user_id == submission.user_id,
-            Submission.challenge_id == submission.challenge_id,
-            Submission.status == SubmissionStatus.FINISHED,
-        )
+        .where(mine, Submission.status == SubmissionStatus.FINISHED)
         .order_by(Submission.created_at.desc(), Submission.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
-
-
-def _holder_id(submission: Submission) -> int | None:
-    return db.session.scalar(
-        select(Standing.best_public_id).where(
-            Standing.user_id == submission.user_id, Standing.challenge_id == submission.challenge_id
+    holder = select(Standing.best_public_id).where(
+        Standing.user_id == submission.user_id,
+        Standing.challenge_id == submission.challenge_id,
+        Standing.best_public_id.is_not(None),
+    )
+    db.session.execute(
+        delete(KeptPredictions)
+        .where(
+            KeptPredictions.user_id == submission.user_id,
+            KeptPredictions.challenge_id == submission.challenge_id,
+            KeptPredictions.submission_id != latest_finished,
+            KeptPredictions.submission_id.not_in(holder),
         )
+        .execution_options(synchronize_session=False)  # the session holds none of them
     )
 
 
@@ -121,7 +116,7 @@ def _ladder(submission: Submission, key: AnswerKey, predictions: np.ndarray, fou
         found.ladder_moved = True
         return
     found.ladder_compared_id = holder.id
-    held = _predictions_of(holder, key)
+    held = _predictions_of(holder.id, key)
     if held is None:  # accepted under older rules, it no longer reads: nothing to test against
         found.ladder_moved = False
         return
@@ -152,9 +147,12 @@ def _earlier_ranked(submission: Submission) -> int:
     )
 
 
-def _previous(submission: Submission) -> Submission | None:
-    return db.session.scalar(
-        select(Submission)
+def _previous_with_its_kept_predictions(submission: Submission):
+    """The student's finished submission before this one (by when it came), with its kept predictions
+    if it has them: one read."""
+    return (
+        select(Submission.id, KeptPredictions.dtype, KeptPredictions.values)
+        .outerjoin(KeptPredictions, KeptPredictions.submission_id == Submission.id)
         .where(
             Submission.user_id == submission.user_id,
             Submission.challenge_id == submission.challenge_id,
@@ -167,20 +165,29 @@ def _previous(submission: Submission) -> Submission | None:
     )
 
 
-def _predictions_of(submission: Submission, key: AnswerKey) -> np.ndarray | None:
-    """An earlier finished submission's predictions in key order: kept when it finished, or else (it
-    finished before they were kept, or is no longer the latest or the holder) read from its file,
-    which was valid then."""
-    kept = db.session.get(KeptPredictions, submission.id)
-    if kept is not None and len(kept.values) == len(key) * np.dtype(kept.dtype).itemsize:
+def _predictions_of(submission_id: int, key: AnswerKey, kept=None) -> np.ndarray | None:
+    """An earlier finished submission's predictions in key order: kept when it finished (`kept`, if
+    already read, has its `dtype` and `values`), or else (it finished before they were kept, or is
+    no longer the latest or the holder) read from its file, which was valid then."""
+    if kept is None:
+        kept = db.session.get(KeptPredictions, submission_id)
+    if (
+        kept is not None
+        and kept.values is not None
+        and len(kept.values) == len(key) * np.dtype(kept.dtype).itemsize
+    ):
         return np.frombuffer(kept.values, dtype=kept.dtype)
+    content = db.session.scalar(
+        select(SubmissionFile.content).where(SubmissionFile.submission_id == submission_id)
+    )
     try:
-        return _in_key_order(key, parse_submission(submission.content, key))
+        return in_key_order(key, parse_submission(content, key))
     except ValueError:
         return None
 
 
-def _in_key_order(key: AnswerKey, parsed: Parsed) -> np.ndarray:
+def in_key_order(key: AnswerKey, parsed: Parsed) -> np.ndarray:
+    """A valid submission's predictions in the key's row order."""
     ordered = np.empty(len(key), dtype=parsed.predictions.dtype)
     ordered[parsed.key_rows] = parsed.predictions
     return ordered

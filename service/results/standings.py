@@ -15,30 +15,31 @@ from service.extensions import db
 from service.results.feedback import LADDER
 from service.results.ranking import best_by_rule
 from service.store.models import Challenge, Standing, Submission, SubmissionStatus
-from service.store.upserts import insert_ignoring_conflicts
+from service.store.upserts import insert_or_update_returning
 
 
 def record_finished(submission_id: int) -> None:
     """Count a just-finished submission in its student's standing, and make it their best if it is.
 
-    The first step locks the standing's row, so jobs of one student finishing at once (in any
-    order) leave the same standing as one after the other.
+    The first statement makes or counts up the standing and holds its row, so jobs of one student
+    finishing at once (in any order) leave the same standing as one after the other.
     """
     finished = db.session.get(Submission, submission_id)
     if finished.late:
         return
-    key = {"user_id": finished.user_id, "challenge_id": finished.challenge_id}
-    insert_ignoring_conflicts(Standing, **key, entries=0)
     owner = and_(Standing.user_id == finished.user_id, Standing.challenge_id == finished.challenge_id)
-    db.session.execute(update(Standing).where(owner).values(entries=Standing.entries + 1))
+    # The holder as this transaction found it: no other job of the student changes it before the commit.
+    holder_id = insert_or_update_returning(
+        Standing,
+        {"user_id": finished.user_id, "challenge_id": finished.challenge_id, "entries": 1},
+        {"entries": Standing.entries + 1},
+        Standing.best_public_id,
+    )
     if finished.public_score is None:
         return
     if finished.challenge.leaderboard_mode == LADDER:
         _ladder_step(finished, owner)
         return
-    # The entries update above holds the standing's row: no other job of the student changes it
-    # before this transaction ends, so reading the holder and replacing it is one step.
-    holder_id = db.session.scalar(select(Standing.best_public_id).where(owner))
     holder = db.session.get(Submission, holder_id) if holder_id is not None else None
     contenders = [finished] if holder is None else [holder, finished]
     if best_by_rule(finished.challenge, contenders) is finished:

@@ -20,3 +20,12 @@ def insert_ignoring_conflicts(model: type, **values) -> bool:
     """Insert a `model` row of `values` in the session's transaction, unless one of its key exists;
     True when this statement made it."""
     return bool(db.session.execute(store_insert(model).values(**values).on_conflict_do_nothing()).rowcount)
+
+
+def insert_or_update_returning(model: type, values: dict, update: dict, returning):
+    """Insert a `model` row of `values`, or apply `update` to the row with its key, in one statement
+    that also holds the row until the transaction ends; answers `returning` of the row as it is then."""
+    key = [column.name for column in model.__table__.primary_key]
+    statement = store_insert(model).values(**values)
+    upsert = statement.on_conflict_do_update(index_elements=key, set_=update).returning(returning)
+    return db.session.execute(upsert).scalar_one()
