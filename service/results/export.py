@@ -124,15 +124,24 @@ def gradebook_rows(
     challenge_ids = [c.id for c in challenges]
     entries = rankable_submissions(tenant.id, challenge.id if challenge else None)
     best, finals = best_public(entries), final_submissions(entries)
-    activity = {
-        (user_id, challenge_id): (count, last)
-        for user_id, challenge_id, count, last in db.session.execute(
-            select(Submission.user_id, Submission.challenge_id, func.count(), func.max(Submission.created_at))
-            .where(belongs_to_tenant_id(Submission, tenant.id), Submission.challenge_id.in_(challenge_ids))
-            .where(Submission.status == SubmissionStatus.FINISHED)
-            .group_by(Submission.user_id, Submission.challenge_id)
-        )
-    }
+    # The challenges are the tenant's own, so their submissions are too: no tenant condition, and the
+    # (challenge, status, student, time) index answers alone, without reading a submission's row.
+    activity = (
+        {
+            (user_id, challenge_id): (count, last)
+            for user_id, challenge_id, count, last in db.session.execute(
+                select(
+                    Submission.user_id, Submission.challenge_id, func.count(), func.max(Submission.created_at)
+                )
+                .where(
+                    Submission.challenge_id.in_(challenge_ids), Submission.status == SubmissionStatus.FINISHED
+                )
+                .group_by(Submission.user_id, Submission.challenge_id)
+            )
+        }
+        if challenge_ids
+        else {}
+    )
     students = db.session.execute(
         select(User.id, User.username, User.email)
         .where(belongs_to_tenant_id(User, tenant.id), User.role == Role.STUDENT)

@@ -27,6 +27,9 @@ _LEAD = re.compile(f"[{_SKIPPED}]*")
 # A formula starting after a separator or a line break, where a spreadsheet may begin a new cell.
 _PIECE_FORMULA = re.compile(f"([\\r\\n\\t,;\\v\\f\\x1c-\\x1e\\x85\\u2028\\u2029][{_SKIPPED}]*)(?=[=+\\-@|])")
 _NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+# Most cells (usernames, emails, slugs): ASCII that starts with a letter or digit and holds no
+# separator, so nothing a spreadsheet could run; written as they are without the checks below.
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]*")
 # Excel reads a CSV without a byte-order mark as the machine's legacy code page.
 UTF8_BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
@@ -34,7 +37,7 @@ ROWS_PER_CHUNK = 500
 
 def neutralise(cell: object) -> object:
     """A text cell that a spreadsheet might run, made text (see above); others unchanged."""
-    if not isinstance(cell, str):
+    if not isinstance(cell, str) or _PLAIN.fullmatch(cell):
         return cell
     normal = unicodedata.normalize("NFKC", cell)
     if _NUMBER.fullmatch(normal):

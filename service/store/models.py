@@ -228,10 +228,17 @@ class Submission(db.Model):
         UniqueConstraint("user_id", "idempotency_key"),
         # One index per read the service makes, so no plan depends on the planner's luck:
         # a class's jobs by time, a student's by challenge and time (also the same-file check),
-        # a challenge's by status (leaderboards, exports).
+        # a challenge's by status (leaderboards, exports; with student and time, the gradebook's
+        # counts come from the index alone).
         Index("ix_submissions_tenant_id_created_at", "tenant_id", "created_at"),
         Index("ix_submissions_user_id_challenge_id_created_at", "user_id", "challenge_id", "created_at"),
-        Index("ix_submissions_challenge_id_status", "challenge_id", "status"),
+        Index(
+            "ix_submissions_challenge_id_status_user_id_created_at",
+            "challenge_id",
+            "status",
+            "user_id",
+            "created_at",
+        ),
         Index("ix_submissions_challenge_id_final_selected", "challenge_id", "final_selected"),
     )
 

@@ -270,12 +270,32 @@ def _submissions_page(challenge: Challenge, saved: bool = False, message: str | 
     )  # fmt: skip
 
 
+LEADERBOARD_ROWS_PER_PAGE = 100
+
+
 @bp.get("/leaderboard")
 @page()
 def leaderboard_page():
-    return class_challenge_page(
-        "web/leaderboard.html", "web.leaderboard_page", lambda c: {"board": leaderboard(c, viewer())}
-    )
+    """Both tables a page of LEADERBOARD_ROWS_PER_PAGE ranks at a time (?page=): two tables of 500 rows
+    cost more to render than any other page; the notice above them still ranks the viewer among all."""
+
+    def content(challenge: Challenge) -> dict:
+        board = leaderboard(challenge, viewer())
+        rows = max(len(board["public"]), len(board["private"] or []))
+        pages = max(1, -(-rows // LEADERBOARD_ROWS_PER_PAGE))
+        shown_page = min(page_asked(request.args), pages)
+        first = (shown_page - 1) * LEADERBOARD_ROWS_PER_PAGE
+        ranks = slice(first, first + LEADERBOARD_ROWS_PER_PAGE)
+        return {"board": board, "public_rows": board["public"][ranks], "private_rows": (board["private"] or [])[ranks],
+                "page": shown_page, "pages": pages, "ranked": rows,
+                "ranks_shown": (first + 1, min(first + LEADERBOARD_ROWS_PER_PAGE, rows))}  # fmt: skip
+
+    return class_challenge_page("web/leaderboard.html", "web.leaderboard_page", content)
+
+
+def page_asked(args) -> int:
+    """The page a listing's ?page= asks for; 1 for anything but a number (the listing clamps it)."""
+    return max(1, int(args["page"])) if JOB_ID.fullmatch(args.get("page", "")) else 1
 
 
 def class_challenge_page(template: str, endpoint: str, content) -> str:

@@ -23,7 +23,7 @@ from service.http.context import now
 from service.results.class_overview import SubmissionFilter, class_submissions, roster
 from service.store.models import Role, Submission, SubmissionStatus, User
 from service.store.tenancy import get_visible_by_id
-from service.web.pages import JOB_ID, bp
+from service.web.pages import JOB_ID, bp, page_asked
 from service.web.session import page
 
 CLASS_STAFF = (Role.TEACHER, Role.ASSISTANT)
@@ -148,7 +148,7 @@ def _roster_page(message: str | None = None, status: int = 200, sent=None, probl
                  notice: str | None = None, passwords=None) -> tuple[str, int]:  # fmt: skip
     tenant = current_user.tenant
     return render_template(
-        "web/roster.html", tenant=tenant, shown=roster(tenant, now().date(), _page_asked(request.args)),
+        "web/roster.html", tenant=tenant, shown=roster(tenant, now().date(), page_asked(request.args)),
         challenges=challenges_visible_to(current_user), message=message, sent=sent or {},
         problems=problems or [], notice=notice, passwords=passwords or [],
         join_url=join_url(tenant.join_code), invited=classes.invited_names(tenant),
@@ -171,16 +171,11 @@ def class_submissions_page():
         status=next((status for status in SubmissionStatus if status.value == args.get("status")), None),
         late={"yes": True, "no": False}.get(args.get("late", "")),
     )
-    shown = class_submissions(tenant, chosen, _page_asked(args))
+    shown = class_submissions(tenant, chosen, page_asked(args))
     return render_template(
         "web/class_submissions.html", shown=shown, chosen=chosen, students=students, challenges=challenges,
         statuses=list(SubmissionStatus), args=args,
     )  # fmt: skip
-
-
-def _page_asked(args) -> int:
-    """The page a listing's ?page= asks for; 1 for anything but a number (the listing clamps it)."""
-    return int(args["page"]) if JOB_ID.fullmatch(args.get("page", "")) else 1
 
 
 def _id_in(value: str | None, allowed: set[int]) -> int | None:

@@ -454,6 +454,66 @@ def test_a_store_before_lz4_uploads_upgrades_with_its_files_read_as_before(
         db.engine.dispose()
 
 
+def test_a_store_before_the_gradebook_index_upgrades_with_the_same_gradebook(
+    empty_store, answer_key_path, answer_key
+):
+    """A store at 0012 with graded and rejected uploads: after the upgrade its gradebook reads the
+    same, from the new index."""
+    import io
+
+    import service.accounts.users as accounts
+    from service.store.models import Role
+    from tests.conftest import PASSWORD, login, submission_csv, wait_until_done
+
+    settings = {"database_url": empty_store.database_url, "instance_path": empty_store.instance_path,
+                "answer_key_path": answer_key_path}  # fmt: skip
+    migrate_store(empty_store)
+    app = create_app(settings, environment={})
+    with app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        accounts.create_user("ann", PASSWORD, tenant, Role.STUDENT)
+        accounts.create_user("tom", PASSWORD, tenant, Role.TEACHER)
+    client = app.test_client()
+    ann = login(client, "ann")
+    for data in (submission_csv(answer_key.ids, answer_key.targets * 0.5 + 0.25), b"Id,Probability\n1,x\n"):
+        answer = client.post("/jobs", headers=ann, data={"file": (io.BytesIO(data), "p.csv")})
+        wait_until_done(client, ann, answer.headers["Location"])
+
+    def gradebook() -> list:
+        teacher = login(app.test_client(), "tom")
+        return (
+            app.test_client()
+            .get("/admin/scores?best=true&practice=true&format=json", headers=teacher)
+            .get_json()
+        )
+
+    before = gradebook()
+    with app.app_context():
+        db.engine.dispose()
+    with migration_context(empty_store):
+        downgrade(directory=str(MIGRATIONS), revision="0012")
+    engine = create_engine(empty_store.sqlalchemy_url)
+    assert "ix_submissions_challenge_id_status" in {
+        i["name"] for i in inspect(engine).get_indexes("submissions")
+    }
+    engine.dispose()
+
+    migrate_store(empty_store)
+
+    app = create_app(settings, environment={})
+    assert gradebook() == before
+    assert [(row["student"], row["submissions"]) for row in before] == [("ann", 1)]
+    engine = create_engine(empty_store.sqlalchemy_url)
+    indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("submissions")}
+    engine.dispose()
+    assert "ix_submissions_challenge_id_status" not in indexes
+    assert indexes["ix_submissions_challenge_id_status_user_id_created_at"] == [
+        "challenge_id", "status", "user_id", "created_at"
+    ]  # fmt: skip
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_a_configured_store_behind_the_code_is_refused_at_start_naming_the_command(
     empty_store, answer_key_path
 ):

@@ -188,3 +188,38 @@ def test_a_class_sign_in_link_fills_the_class_and_signs_in_the_right_ann(client,
     )
     assert answer.status_code == 302
     assert "class-b" in client.get("/web/upload").get_data(as_text=True)
+
+
+def test_a_long_leaderboard_comes_in_pages_of_ranks_and_the_notice_ranks_among_all(
+    client, app, two_classes, make_user, monkeypatch
+):
+    import service.web.pages as pages
+
+    monkeypatch.setattr(pages, "LEADERBOARD_ROWS_PER_PAGE", 2)
+    for name in ("ann", "bob"):
+        make_user(name, "student", "class-a")
+    for minute, (name, public, private) in enumerate(
+        [("student-a", 0.7, 0.9), ("ann", 0.9, 0.6), ("bob", 0.8, 0.7)], start=1
+    ):
+        add_scored(app, name, public, private, minute=minute)
+    signed_in_csrf(client, "student-a")
+
+    def public_board(page: str) -> tuple[str, list[str]]:
+        html = client.get(f"/web/leaderboard{page}").get_data(as_text=True)
+        board = html.split('id="public-board"')[1].split("</table>")[0]
+        return html, re.findall(r'<td class="num">(\d+)</td>\s*<td>([a-z-]+)', board)
+
+    first, first_rows = public_board("")
+    second, second_rows = public_board("?page=2")
+    assert first_rows == [("1", "ann"), ("2", "bob")] and second_rows == [("3", "student-a")]
+    assert "You are <strong>#3</strong> of 3" in first  # on the first page, though its row is on the second
+    assert "Ranks 1–2 of 3 · page 1 of 2" in first and 'page=2" rel="next"' in first
+    assert "Ranks 3–3 of 3 · page 2 of 2" in second and 'page=1" rel="prev"' in second
+    assert public_board("?page=99")[1] == second_rows  # past the end: the last page
+    assert public_board("?page=x")[1] == first_rows
+
+    teacher = app.test_client()
+    signed_in_csrf(teacher, "teacher-a")
+    html = teacher.get("/web/leaderboard?page=2").get_data(as_text=True)
+    private = html.split('id="private-board"')[1].split("</table>")[0]
+    assert re.findall(r'<td class="num">(\d+)</td>\s*<td>([a-z-]+)', private) == [("3", "ann")]
