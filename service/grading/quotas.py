@@ -16,7 +16,7 @@ from service.errors import InvalidInput, NotFound, QuotaExceeded
 from service.extensions import db
 from service.store.models import Challenge, QuotaGrant, QuotaUsage, Submission, Tenant, User
 from service.store.tenancy import select_of_tenant
-from service.store.upserts import insert_ignoring_conflicts
+from service.store.upserts import insert_or_update_returning
 
 
 def day_of(now: datetime) -> date:
@@ -64,19 +64,21 @@ def reserve_slot(user: User, challenge: Challenge, now: datetime, default_quota:
     """Spend one of today's slots inside the caller's transaction, or raise QuotaExceeded (the
     caller rolls back). Answers the day the slot counts in and the quota as it now stands.
 
-    One conditional UPDATE does the counting: the database serialises concurrent
-    uploads on the row, across API processes, so exactly `limit` of them succeed.
+    One statement does the counting (the day's first slot makes the row, a later one counts up
+    while under the limit): the database serialises concurrent uploads on the row, across API
+    processes, so exactly `limit` of them succeed.
     """
     day = day_of(now)
     limit = daily_limit(user, challenge, day, default_quota)
-    key = {"user_id": user.id, "challenge_id": challenge.id, "day": day}
-    insert_ignoring_conflicts(QuotaUsage, **key, used=0)
-    spent = db.session.execute(
-        update(QuotaUsage)
-        .where(*(getattr(QuotaUsage, k) == v for k, v in key.items()), QuotaUsage.used < limit)
-        .values(used=QuotaUsage.used + 1)
-        .returning(QuotaUsage.used)
-    ).scalar()
+    spent = None
+    if limit > 0:
+        spent = insert_or_update_returning(
+            QuotaUsage,
+            {"user_id": user.id, "challenge_id": challenge.id, "day": day, "used": 1},
+            {"used": QuotaUsage.used + 1},
+            QuotaUsage.used,
+            where=QuotaUsage.used < limit,
+        )
     if spent is None:
         reset = resets_at(day)
         raise QuotaExceeded(

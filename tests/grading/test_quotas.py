@@ -60,6 +60,16 @@ def test_a_day_has_exactly_its_limit_and_the_next_day_starts_again(ann):
     assert used_today(ann) == 1
 
 
+def test_a_quota_of_zero_refuses_the_days_first_upload_and_spends_nothing(ann):
+    with ann.app_context():
+        _, challenge = ann_and_challenge()
+        challenge.daily_quota = 0
+        db.session.commit()
+    with pytest.raises(QuotaExceeded):
+        sent(ann, 1, "first file")
+    assert used_today(ann) == 0
+
+
 @pytest.mark.parametrize("extra", [0, 101])
 def test_a_grant_is_between_one_and_a_hundred(ann, extra):
     with ann.app_context():
