@@ -21,6 +21,7 @@ from service.grading.queue import grading_queue
 from service.grading.quotas import reserve_slot
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
 from service.store.tenancy import select_visible_to
+from service.store.uploads import content_to_insert, fill_streamed
 
 log = logging.getLogger(__name__)
 IN_FLIGHT_RETRY_SECONDS = 5  # a submission takes about a second to grade
@@ -69,11 +70,13 @@ def accept_submission(
     received = clock().astimezone(UTC).replace(tzinfo=None)  # the store keeps naive UTC
     submission = Submission(  # its user and challenge objects, so that the answer reads no row after the commit
         tenant_id=user.tenant_id, user=user, challenge=challenge, filename=filename[:255],
-        content=content, sha256=digest, size_bytes=len(content), idempotency_key=idempotency_key,
+        content=content_to_insert(content), sha256=digest, size_bytes=len(content), idempotency_key=idempotency_key,
         quota_day=quota_day, created_at=received, late=challenge.late_at(received),
     )  # fmt: skip
     db.session.add(submission)
     try:
+        db.session.flush()
+        fill_streamed(submission.id, content)
         _commit_keeping_what_was_read()  # a row before a job: a lost message can be re-enqueued from the store
     except IntegrityError:
         db.session.rollback()

@@ -101,3 +101,40 @@ def test_roster_that_is_not_csv_or_has_bad_emails_is_refused(store_app):
         with pytest.raises(InvalidInput, match="not an email"):
             accounts.import_roster(b"ann,ann\x00@example.org,long enough\n", tenant)
         assert db.session.scalar(select(User).where(User.username == "ann")) is None
+
+
+@pytest.mark.parametrize("pieces", [0.5, 3.5])
+def test_an_accepted_upload_is_stored_byte_for_byte_however_large(store_app, pieces):
+    """A file of several pieces goes to SQLite in pieces (`service.store.uploads`), a small one bound
+    as it is; on either store every byte reads back, and a refused upload leaves no file behind."""
+    from datetime import UTC, datetime
+
+    from service.errors import ChallengeClosed
+    from service.grading.submissions import accept_submission
+    from service.store.models import SubmissionFile
+    from service.store.uploads import PIECE_BYTES
+
+    row = b"Id,Probability\n" + bytes(range(32, 127)) + b"\n"
+    content = row * int(PIECE_BYTES * pieces / len(row)) + b"the end\n"
+    queued = []
+    store_app.extensions["grading_queue"] = type(
+        "Queue", (), {"enqueue": lambda _, job: queued.append(job)}
+    )()
+    with store_app.app_context():
+        tenant = accounts.create_tenant("class-a")
+        user = accounts.create_user("ann", "long enough", tenant, Role.STUDENT)
+        challenge = db.session.scalar(select(Challenge).where(Challenge.tenant_id == tenant.id))
+        settings = store_app.config["SETTINGS"]
+        accepted = accept_submission(
+            user, challenge, "p.csv", content, None, settings, lambda: datetime.now(UTC)
+        )
+        job_id = accepted.submission.id
+        challenge.closed = True
+        db.session.commit()
+        with pytest.raises(ChallengeClosed):
+            accept_submission(
+                user, challenge, "q.csv", content + b"\n", None, settings, lambda: datetime.now(UTC)
+            )
+        db.session.remove()
+        stored = db.session.scalars(select(SubmissionFile)).all()
+        assert [(f.submission_id, f.content) for f in stored] == [(job_id, content)] and queued == [job_id]
