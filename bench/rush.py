@@ -25,9 +25,13 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -140,48 +144,80 @@ def closed_states(store_url: str) -> dict[str, int]:
         engine.dispose()
 
 
+@dataclass
+class Served:
+    """The API under gunicorn on a private Redis and store, with an app on the same store for the
+    bench's own set-up (users) and the environment that starts more processes (workers) on it."""
+
+    url: str
+    api: subprocess.Popen
+    redis: PrivateRedis
+    store: Store
+    app: Flask
+    environment: dict[str, str]
+
+
+@contextmanager
+def served(
+    folder: Path, key_csv: str, database_url: str, api_processes: int, **more_settings
+) -> Iterator[Served]:
+    """Serve the API as the README does (gunicorn, `gunicorn.conf.py`) until the block ends; the
+    store (SQLite in `folder`, or a fresh database on `database_url`) is dropped after."""
+    (folder / "instance").mkdir(mode=0o700)
+    key_path = folder / "answer-key.csv"
+    key_path.write_text(key_csv)
+    store = Store(folder, database_url)
+    redis = PrivateRedis(free_port(), folder / "redis.log")
+    redis.start()
+    port = free_port()
+    settings = {
+        "answer_key_path": key_path, "instance_path": folder / "instance", "database_url": store.url,
+        "redis_url": f"redis://127.0.0.1:{redis.port}/0", "port": port, "web_concurrency": api_processes,
+        **more_settings,
+    }  # fmt: skip
+    migrate_store(Settings(database_url=store.url))
+    app = create_app(
+        {k: v for k, v in settings.items() if k not in ("port", "web_concurrency")}, environment={}
+    )
+    environment = service_environment(settings)
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    api = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py", "api:app"], cwd=ROOT, env=environment,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(f"{url}/health", timeout=5).ok:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or a process still loading the app
+            time.sleep(0.1)
+        yield Served(url, api, redis, store, app, environment)
+    finally:
+        stop_groups((api,), timeout=20)
+        redis.kill()
+        store.drop()
+
+
 def run(args) -> None:
     key, data, key_csv = make_case(args.rows)
-    with tempfile.TemporaryDirectory() as folder_name:
-        folder = Path(folder_name)
-        (folder / "instance").mkdir()
-        key_path = folder / "answer-key.csv"
-        key_path.write_text(key_csv)
-        store = Store(folder, args.database_url)
-        redis = PrivateRedis(free_port(), folder / "redis.log")
-        redis.start()
-        port = free_port()
-        settings = {
-            "answer_key_path": key_path, "instance_path": folder / "instance", "database_url": store.url,
-            "redis_url": f"redis://127.0.0.1:{redis.port}/0", "port": port, "web_concurrency": args.api_processes,
-            "daily_submission_quota": 1_000_000, "max_submissions_in_flight": 1_000_000,
-            "jobs_rate_limit": "1000000 per minute", "login_rate_limit": "1000000 per minute",
-            "default_rate_limit": "1000000 per minute",
-        }  # fmt: skip
-        migrate_store(Settings(database_url=store.url))
-        app = create_app(
-            {k: v for k, v in settings.items() if k not in ("port", "web_concurrency")}, environment={}
-        )
-        with app.app_context():
+    unlimited = {
+        name: "1000000 per minute" for name in ("jobs_rate_limit", "login_rate_limit", "default_rate_limit")
+    }
+    with (
+        tempfile.TemporaryDirectory() as folder_name,
+        served(Path(folder_name), key_csv, args.database_url, args.api_processes, daily_submission_quota=1_000_000,
+               max_submissions_in_flight=1_000_000, **unlimited) as service,
+    ):  # fmt: skip
+        url, api, redis, store = service.url, service.api, service.redis, service.store
+        with service.app.app_context():
             tenant = accounts.create_tenant("rush")
             for n in range(args.students):
                 accounts.create_user(f"student-{n:03d}", PASSWORD, tenant, Role.STUDENT)
-        env = service_environment(settings)
-        bin_folder = Path(sys.executable).parent
-        api = subprocess.Popen([str(bin_folder / "gunicorn"), "-c", "gunicorn.conf.py", "api:app"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
-        workers = [subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, start_new_session=True)
+        workers = [subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=service.environment,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
                    for _ in range(args.workers)]  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
-                try:
-                    if requests.get(f"{url}/health", timeout=5).ok:
-                        break
-                except (requests.ConnectionError, requests.Timeout):
-                    pass  # not listening yet, or a process still loading the app
-                time.sleep(0.1)
             # Warm up: each API process and worker serves a few jobs before the clocks start.
             warm = Student(url, "student-000", [data + b"\n" * (10_000 + n) for n in range(4 * args.workers)])
             warm.run()
@@ -218,9 +254,7 @@ def run(args) -> None:
             refused = [code for s in students for code in s.refused]
             states = closed_states(store.url)
         finally:
-            stop_groups((api, *workers), timeout=20)
-            redis.kill()
-            store.drop()
+            stop_groups(workers, timeout=20)
     report(
         args,
         accepted,

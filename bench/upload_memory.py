@@ -14,10 +14,8 @@ and as a multiple of the file's size, beside the target of 3 times.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import requests
@@ -26,16 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from processes import children, peak_rss_mib, stop_groups  # noqa: E402
-from redis_restart import PASSWORD, PrivateRedis, service_environment  # noqa: E402
-from rush import Store  # noqa: E402
-from submit import free_port, make_case, reset_peak  # noqa: E402
+from processes import children, peak_rss_mib  # noqa: E402
+from redis_restart import PASSWORD  # noqa: E402
+from rush import served  # noqa: E402
+from submit import make_case, reset_peak  # noqa: E402
 
 import service.accounts.users as accounts  # noqa: E402
-from service import create_app  # noqa: E402
-from service.config import Settings  # noqa: E402
 from service.store.models import Role  # noqa: E402
-from service.store.schema import migrate_store  # noqa: E402
 
 TARGET = 3.0  # growth while receiving, times the upload's size
 
@@ -49,65 +44,33 @@ def resident_mib(pid: int) -> float:
 
 def run(args) -> bool:
     _, data, key_csv = make_case(args.rows)
-    with tempfile.TemporaryDirectory() as folder_name:
-        folder = Path(folder_name)
-        (folder / "instance").mkdir(mode=0o700)
-        key_path = folder / "answer-key.csv"
-        key_path.write_text(key_csv)
-        store = Store(folder, args.database_url)
-        redis = PrivateRedis(free_port(), folder / "redis.log")
-        redis.start()
-        port = free_port()
-        settings = {
-            "answer_key_path": key_path, "instance_path": folder / "instance", "database_url": store.url,
-            "redis_url": f"redis://127.0.0.1:{redis.port}/0", "port": port, "web_concurrency": 1,
-            "daily_submission_quota": 1000, "max_submissions_in_flight": 1000,
-        }  # fmt: skip
-        migrate_store(Settings(database_url=store.url))
-        app = create_app(
-            {k: v for k, v in settings.items() if k not in ("port", "web_concurrency")}, environment={}
-        )
-        with app.app_context():
+    growths = []
+    with (
+        tempfile.TemporaryDirectory() as folder_name,
+        served(Path(folder_name), key_csv, args.database_url, 1, daily_submission_quota=1000,
+               max_submissions_in_flight=1000) as service,
+    ):  # fmt: skip
+        with service.app.app_context():
             accounts.create_user("student-000", PASSWORD, accounts.create_tenant("memory"), Role.STUDENT)
-        bin_folder = Path(sys.executable).parent
-        api = subprocess.Popen([str(bin_folder / "gunicorn"), "-c", "gunicorn.conf.py", "api:app"], cwd=ROOT,
-                               env=service_environment(settings), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        growths = []
-        try:
-            for _ in range(300):
-                try:
-                    if requests.get(f"{url}/health", timeout=5).ok:
-                        break
-                except (requests.ConnectionError, requests.Timeout):
-                    pass
-                time.sleep(0.1)
-            (worker,) = children(api.pid)
-            session = requests.Session()
-            token = session.post(
-                f"{url}/login", json={"username": "student-000", "password": PASSWORD}, timeout=30
-            )
-            session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-            store_name = "PostgreSQL" if args.database_url else "SQLite"
-            print(
-                f"{args.rows:,}-row file, {len(data) / 2**20:.1f} MiB; one gunicorn process; store: {store_name}"
-            )
-            for n in range(args.uploads):
-                if not reset_peak(worker):
-                    raise SystemExit("this kernel does not reset a process's peak memory (clear_refs)")
-                before = resident_mib(worker)
-                body = data + b"\n" * (n + 1)  # a new file each time: a resent one answers its first job
-                answer = session.post(f"{url}/jobs", files={"file": ("p.csv", body)}, timeout=300)
-                peak = peak_rss_mib(worker)
-                growth = (peak - before) / (len(body) / 2**20)
-                growths.append(growth)
-                print(f"  upload {n + 1}: {answer.status_code}; resident before {before:.0f} MiB, peak "
-                      f"{peak:.0f} MiB: grew {peak - before:.0f} MiB, {growth:.2f} x the file (target <= {TARGET:.0f})")  # fmt: skip
-        finally:
-            stop_groups((api,), timeout=20)
-            redis.kill()
-            store.drop()
+        (worker,) = children(service.api.pid)
+        session = requests.Session()
+        token = session.post(f"{service.url}/login", json={"username": "student-000", "password": PASSWORD})
+        session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        store_name = "PostgreSQL" if args.database_url else "SQLite"
+        print(
+            f"{args.rows:,}-row file, {len(data) / 2**20:.1f} MiB; one gunicorn process; store: {store_name}"
+        )
+        for n in range(args.uploads):
+            if not reset_peak(worker):
+                raise SystemExit("this kernel does not reset a process's peak memory (clear_refs)")
+            before = resident_mib(worker)
+            body = data + b"\n" * (n + 1)  # a new file each time: a resent one answers its first job
+            answer = session.post(f"{service.url}/jobs", files={"file": ("p.csv", body)}, timeout=300)
+            peak = peak_rss_mib(worker)
+            growth = (peak - before) / (len(body) / 2**20)
+            growths.append(growth)
+            print(f"  upload {n + 1}: {answer.status_code}; resident before {before:.0f} MiB, peak {peak:.0f} MiB: "
+                  f"grew {peak - before:.0f} MiB, {growth:.2f} x the file (target <= {TARGET:.0f})")  # fmt: skip
     return max(growths) <= TARGET
 
 
