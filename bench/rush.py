@@ -11,8 +11,8 @@ once; the bench waits until the store has closed every upload. Every process's C
 from /proc/<pid>/stat before and after (the API's processes, the workers, Redis, and PostgreSQL's
 backends of the bench's database), and the scoring core (`score_submission` on the same bytes, in
 this process) is timed before and after the rush. Prints per job: each side's CPU, their total,
-the core's CPU and the ratios to it; jobs per second, the time to drain, and each process's peak
-resident memory (VmHWM).
+the core's CPU and the ratios to it; jobs per second, the time to drain, each process's peak
+resident memory (VmHWM), and the floors of the platform's own parts (bench/floors.py).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from floors import floors  # noqa: E402
 from processes import children, cpu_seconds, peak_rss_mib, stop_groups  # noqa: E402
 from redis_restart import PASSWORD, PrivateRedis, service_environment  # noqa: E402
 from submit import free_port, make_case  # noqa: E402
@@ -249,6 +250,7 @@ def run(args) -> None:
             processes["store"] = sorted(set(processes["store"]) | set(store.backend_pids()))
             after = {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in processes.items()}
             core_after = core_cpu_ms(data, key)
+            floor = floors(f"redis://127.0.0.1:{redis.port}/1", store.url, data)
             peaks = {f"{name} {pid}": peak_rss_mib(pid) for name, pids in processes.items() for pid in pids}
             accepted = sum(len(s.accepted) for s in students)
             refused = [code for s in students for code in s.refused]
@@ -257,6 +259,7 @@ def run(args) -> None:
             stop_groups(workers, timeout=20)
     report(
         args,
+        floor,
         accepted,
         refused,
         states,
@@ -272,7 +275,19 @@ def run(args) -> None:
 
 
 def report(
-    args, accepted, refused, states, before, after, core_before, core_after, start, uploaded, drained, peaks
+    args,
+    floor,
+    accepted,
+    refused,
+    states,
+    before,
+    after,
+    core_before,
+    core_after,
+    start,
+    uploaded,
+    drained,
+    peaks,
 ):
     core = statistics.mean([core_before, core_after])
     per_job = {name: (after[name] - before[name]) * 1e3 / max(1, accepted) for name in before}
@@ -297,6 +312,8 @@ def report(
     print(
         "peak resident memory (MiB): " + ", ".join(f"{name} {mib:.0f}" for name, mib in peaks.items() if mib)
     )
+    print("floors, CPU per job (bench/floors.py, after the rush):")
+    print("\n".join(floor.lines(core)))
 
 
 def main() -> None:
