@@ -11,6 +11,7 @@ from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import select
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import joinedload
 
 from service.accounts.classes import membership_in
 from service.accounts.passwords import verify_password
@@ -172,7 +173,8 @@ def sign_out(token: dict) -> None:
 
 def user_of_token(payload: dict) -> User | None:
     """The active user a verified token speaks for; None once disabled or reset after it was issued."""
-    user = db.session.get(User, int(payload["sub"]))
+    # With its class: nearly every request reads the tenant next (scoping, quotas, pages).
+    user = db.session.get(User, int(payload["sub"]), options=[joinedload(User.tenant)])
     if user is None or not user.active or payload.get("ver", 0) != user.token_version:
         return None
     return user
