@@ -48,10 +48,15 @@ class Scored(NamedTuple):
 
 
 def rankable_submissions(
-    tenant_id: int, challenge_id: int | None = None, user_id: int | None = None, active_only: bool = False
+    tenant_id: int,
+    challenge_id: int | None = None,
+    user_id: int | None = None,
+    active_only: bool = False,
+    with_selected: bool = True,
 ) -> list[Scored]:
     """The finished submissions of the tenant's students that can rank, oldest first: each student's
-    best public one per challenge and the ones they selected as final (`active_only`: not disabled).
+    best public one per challenge and (unless not `with_selected`: a public leaderboard alone needs
+    none) the ones they selected as final (`active_only`: not disabled).
 
     The best ones come from the standings kept as jobs finish, the selected ones from their own
     index: a leaderboard reads a few rows a student, never the class's whole history.
@@ -71,7 +76,7 @@ def rankable_submissions(
         of_class = db.session.scalars(
             select(Challenge.id).where(belongs_to_tenant_id(Challenge, tenant_id))
         ).all()
-    for query in (best, selected):
+    for query in (best, selected) if with_selected else (best,):
         query = query.join(User, User.id == Submission.user_id).where(
             belongs_to_tenant_id(Submission, tenant_id),
             Submission.status == SubmissionStatus.FINISHED,
@@ -131,7 +136,8 @@ _PRIVATE = {**_PUBLIC, "score_of": attrgetter("private_score")}
 def leaderboard(challenge: Challenge, viewer: User) -> dict:
     """The public leaderboard, and the private one for staff or once it is revealed."""
     # A disabled student leaves the rankings; the teacher's exports keep their grades.
-    entries = rankable_submissions(challenge.tenant_id, challenge.id, active_only=True)
+    private = challenge.private_visible_to(viewer)
+    entries = rankable_submissions(challenge.tenant_id, challenge.id, active_only=True, with_selected=private)
     best = {owner[0]: s for owner, s in best_public(entries).items()}
     public_rank: dict[int, int] = {}
     public_rows = []
@@ -151,7 +157,7 @@ def leaderboard(challenge: Challenge, viewer: User) -> dict:
         "public": public_rows,
         "private": None,
     }
-    if challenge.private_visible_to(viewer):
+    if private:
         board["private"] = _private_rows(challenge, entries, best, public_rank, viewer)
     return board
 
