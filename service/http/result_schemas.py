@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from service.http.schemas import Text, UtcDateTime
+from service.http.schemas import Rows, Text, UtcDateTime
 from service.store.models import MAX_ID
 
 
@@ -62,9 +62,9 @@ class LeaderboardSchema(Schema):
     title = fields.String()
     deadline = UtcDateTime(allow_none=True)
     private_revealed = fields.Boolean()
-    public = fields.List(fields.Nested(PublicEntrySchema))
-    private = fields.List(
-        fields.Nested(PrivateEntrySchema),
+    public = Rows(PublicEntrySchema)
+    private = Rows(
+        PrivateEntrySchema,
         allow_none=True,
         metadata={"description": "null for students until the teacher reveals it or the deadline passes"},
     )

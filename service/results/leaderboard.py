@@ -69,28 +69,25 @@ def rankable_submissions(
     same_owner = (Standing.user_id == Submission.user_id) & (Standing.challenge_id == Submission.challenge_id)
     best = select(*columns).select_from(Standing).join(Submission, Submission.id == Standing.best_public_id)
     selected = select(*columns).join(Standing, same_owner).where(Submission.final_selected.is_(True))
+    # The class's challenges (or the one asked for, if it is the class's) as a list: every read
+    # goes by challenge, down the standings' and the selections' indexes. The challenge names the
+    # class; a condition on the submissions' tenant too would let the planner walk the class's
+    # every submission instead (it did, on SQLite, with two classes in the store).
+    of_class = db.session.scalars(
+        select(Challenge.id).where(belongs_to_tenant_id(Challenge, tenant_id))
+    ).all()
+    challenges = [each for each in of_class if challenge_id is None or each == challenge_id]
+    if not challenges:
+        return []
     rows: dict[int, Scored] = {}
-    if challenge_id is None:
-        # The class's challenges as a list, not a subquery: then the planner walks the standings' and
-        # the selections' indexes by challenge instead of the class's every submission.
-        of_class = db.session.scalars(
-            select(Challenge.id).where(belongs_to_tenant_id(Challenge, tenant_id))
-        ).all()
     for query in (best, selected) if with_selected else (best,):
         query = query.join(User, User.id == Submission.user_id).where(
-            belongs_to_tenant_id(Submission, tenant_id),
+            Standing.challenge_id.in_(challenges),
+            Submission.challenge_id.in_(challenges),
             Submission.status == SubmissionStatus.FINISHED,
             Submission.late.is_(False),
             User.role == Role.STUDENT,
         )
-        # Always by challenge: the standings' and the selections' indexes start with it, so a
-        # class's read never walks other classes' rows.
-        if challenge_id is not None:
-            query = query.where(
-                Standing.challenge_id == challenge_id, Submission.challenge_id == challenge_id
-            )
-        else:
-            query = query.where(Standing.challenge_id.in_(of_class), Submission.challenge_id.in_(of_class))
         if user_id is not None:
             query = query.where(Standing.user_id == user_id)
         if active_only:

@@ -210,3 +210,34 @@ def test_disabled_students_leave_the_leaderboard(client, class_a):
     )
     client.post(f"/admin/users/{bob_id}/disable", headers=teacher)
     assert [row["student"] for row in board(client, "ann")["public"]] == ["ann"]
+
+
+def test_leaderboard_rows_are_written_as_marshmallow_writes_nested_rows():
+    """`Rows` writes each cell with its field's own writer: the JSON is byte for byte that of
+    `List(Nested(...))`, whole-number floats, missing scores and times included."""
+    import json
+
+    from marshmallow import fields
+
+    from service.http.result_schemas import LeaderboardSchema, PrivateEntrySchema, PublicEntrySchema
+
+    class Reference(LeaderboardSchema):
+        public = fields.List(fields.Nested(PublicEntrySchema))
+        private = fields.List(fields.Nested(PrivateEntrySchema), allow_none=True)
+
+    sent = datetime(2026, 3, 1, 12, 30, 5, 123456)
+    public = [
+        {"rank": 1, "student": "ann", "score": 1, "submitted_at": sent, "entries": 3, "you": True},
+        {"rank": 2, "student": "bob", "score": 0.812345678, "submitted_at": sent.replace(tzinfo=UTC),
+         "entries": 1, "you": False},
+    ]  # fmt: skip
+    private = [
+        {"rank": 1, "student": "bob", "score": 0, "submitted_at": sent, "public_score": None, "gap": None,
+         "public_rank": None, "rank_change": None, "you": False},
+        {"rank": 2, "student": "ann", "score": 0.5, "submitted_at": sent, "public_score": 1, "gap": -0.5,
+         "public_rank": 1, "rank_change": -1, "you": True},
+    ]  # fmt: skip
+    for rows in (private, None):
+        board = {"challenge": "gmsc", "title": "t", "deadline": None, "private_revealed": False,
+                 "public": public, "private": rows}  # fmt: skip
+        assert json.dumps(LeaderboardSchema().dump(board)) == json.dumps(Reference().dump(board))
