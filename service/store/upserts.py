@@ -1,5 +1,6 @@
-"""Rows made on first use, by one statement whatever the store: concurrent requests may make the same
-row, and the loser must find it made rather than fail. The one place that picks the store's INSERT."""
+"""Rows made on first use (or, once made, changed), by one statement whatever the store: concurrent
+requests may make the same row, and the loser must find it made rather than fail. The one place
+that picks the store's INSERT."""
 
 from __future__ import annotations
 
