@@ -257,46 +257,43 @@ def run(args) -> None:
             states = closed_states(store.url)
         finally:
             stop_groups(workers, timeout=20)
-    report(
-        args,
-        floor,
-        accepted,
-        refused,
-        states,
-        before,
-        after,
-        core_before,
-        core_after,
-        start,
-        uploaded,
-        drained,
-        peaks,
-    )
+    report(args, floor, Outcome(accepted, refused, states, before, after, core_before, core_after, start, uploaded,
+                                drained, peaks))  # fmt: skip
 
 
-def report(
-    args,
-    floor,
-    accepted,
-    refused,
-    states,
-    before,
-    after,
-    core_before,
-    core_after,
-    start,
-    uploaded,
-    drained,
-    peaks,
-):
-    core = statistics.mean([core_before, core_after])
-    per_job = {name: (after[name] - before[name]) * 1e3 / max(1, accepted) for name in before}
+@dataclass
+class Outcome:
+    """What a rush measured: uploads, closed states, CPU seconds by process kind before and after,
+    the core's CPU ms before and after, the clock at start, last upload and drain, peak memory."""
+
+    accepted: int
+    refused: list
+    states: dict
+    before: dict
+    after: dict
+    core_before: float
+    core_after: float
+    start: float
+    uploaded: float
+    drained: float
+    peaks: dict
+
+
+def report(args, floor, rush: Outcome) -> None:
+    core = statistics.mean([rush.core_before, rush.core_after])
+    per_job = {
+        name: (rush.after[name] - rush.before[name]) * 1e3 / max(1, rush.accepted) for name in rush.before
+    }
     total = sum(per_job.values())
     store = "PostgreSQL" if args.database_url else "SQLite (in the API and worker processes)"
-    print(f"{accepted} uploads of {args.rows:,} rows from {args.students} students, {args.workers} workers, "
+    print(f"{rush.accepted} uploads of {args.rows:,} rows from {args.students} students, {args.workers} workers, "
           f"{args.api_processes} API processes; store: {store}")  # fmt: skip
-    print(f"refused: {len(refused)} {sorted(set(refused)) if refused else ''}; closed: {states}")
-    print(f"scoring core CPU for this file: {core:.1f} ms (before {core_before:.1f}, after {core_after:.1f})")
+    print(
+        f"refused: {len(rush.refused)} {sorted(set(rush.refused)) if rush.refused else ''}; closed: {rush.states}"
+    )
+    print(
+        f"scoring core CPU for this file: {core:.1f} ms (before {rush.core_before:.1f}, after {rush.core_after:.1f})"
+    )
     print("CPU per job:")
     for name, ms in per_job.items():
         print(f"  {name:7} {ms:7.1f} ms  {ms / core:5.2f} x core")
@@ -307,10 +304,11 @@ def report(
         f"API {per_job['API']:.1f} ms an upload (target <= {API_TARGET_MS:.0f} ms)",
     ]
     print("targets: " + "; ".join(verdicts))
-    print(f"jobs/s: {accepted / (drained - start):.1f}; uploads took {uploaded - start:.1f} s, "
-          f"drained {drained - uploaded:.1f} s after the last upload")  # fmt: skip
+    print(f"jobs/s: {rush.accepted / (rush.drained - rush.start):.1f}; uploads took {rush.uploaded - rush.start:.1f} s, "
+          f"drained {rush.drained - rush.uploaded:.1f} s after the last upload")  # fmt: skip
     print(
-        "peak resident memory (MiB): " + ", ".join(f"{name} {mib:.0f}" for name, mib in peaks.items() if mib)
+        "peak resident memory (MiB): "
+        + ", ".join(f"{name} {mib:.0f}" for name, mib in rush.peaks.items() if mib)
     )
     print("floors, CPU per job (bench/floors.py, after the rush):")
     print("\n".join(floor.lines(core)))

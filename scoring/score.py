@@ -43,17 +43,19 @@ def score_submission(data: bytes, key: AnswerKey, on_parsed: Callable[[], None] 
 
 def score_parsed(submission: Submission, key: AnswerKey) -> ScoreResult:
     """Score a submission already validated against `key`."""
-    rows = submission.key_rows
-    # A valid submission names every key row once: its predictions put in key order meet the key's
-    # own arrays, one scatter instead of a gather of the targets and of the Public marks.
-    in_key_order = np.empty_like(submission.predictions)
-    in_key_order[rows] = submission.predictions
-    everything, public, private = key.metric.score_split(key.parts, in_key_order)
+    return score_in_key_order(submission.in_key_order(len(key)), key)
+
+
+def score_in_key_order(predictions: np.ndarray, key: AnswerKey) -> ScoreResult:
+    """Score a valid submission's predictions put in the key's row order: they meet the key's own
+    arrays, one scatter (`Submission.in_key_order`) instead of a gather of the targets and of the
+    Public marks."""
+    everything, public, private = key.metric.score_split(key.parts, predictions)
     return ScoreResult(
         score=_finite_or_none(everything, key),
         public_score=_finite_or_none(public, key),
         private_score=_finite_or_none(private, key),
-        rows=len(rows),
+        rows=len(predictions),
         metric=key.metric.name,
     )
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .answer_key import AnswerKey
+from .reading.strict import Submission
 
 SAMPLE_ROWS = 256
 BANDS = 8
@@ -44,9 +45,7 @@ def _sample_of(rows: int) -> np.ndarray:
 
 def trace_of(key: AnswerKey, predictions: np.ndarray, key_rows: np.ndarray) -> Trace:
     """The trace of a valid submission (its predictions in file order, each row's key row)."""
-    in_key_order = np.empty(len(key), dtype=predictions.dtype)
-    in_key_order[key_rows] = predictions
-    return trace_in_key_order(key, in_key_order)
+    return trace_in_key_order(key, Submission(predictions, key_rows).in_key_order(len(key)))
 
 
 def trace_in_key_order(key: AnswerKey, in_key_order: np.ndarray) -> Trace:

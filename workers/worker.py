@@ -18,8 +18,7 @@ from sqlalchemy import text
 from service.extensions import db
 from service.grading.queue import grading_queue
 from service.grading.recovery import sweep_lost_submissions
-from service.grading.retries import store_waits
-from service.store.outage import STORE_ERRORS, short_reason
+from service.store.outage import STORE_ERRORS, short_reason, store_waits
 from workers.tasks import worker_app
 
 # rq adds 60 s to every heartbeat, so a killed worker's job would wait minutes to be

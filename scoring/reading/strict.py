@@ -24,6 +24,12 @@ class Submission:
     key_rows: np.ndarray  # int64, the answer-key row of each submitted row
     lines: np.ndarray | None = None  # each row's line, when it is not simply its position + 2
 
+    def in_key_order(self, rows: int) -> np.ndarray:
+        """The predictions in the answer key's row order (`rows`: the key's length)."""
+        ordered = np.empty(rows, dtype=self.predictions.dtype)
+        ordered[self.key_rows] = self.predictions
+        return ordered
+
 
 def parse_strict(text: str, key: AnswerKey, reader: RowReader | None = None) -> Submission:
     """The reference reader, row by row: every problem found, the first ones worded.

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from scoring import ScoreResult, SubmissionError, parse_submission, score_submission
-from scoring.score import score_parsed
+from scoring.score import score_in_key_order
 from service.challenges.answer_keys import answer_key_of, default_answer_key
 from service.extensions import db
 from service.grading import lifecycle
-from service.integrity.trace import findings_of, in_key_order, keep_trace
+from service.integrity.trace import findings_of, keep_trace
 from service.store.models import Submission
 
 # Files this large (about 200,000 rows) report progress half-way; small ones finish first.
@@ -45,13 +45,13 @@ def grade(submission_id: int) -> None:
         parsed = parse_submission(submission.content, key)
         if on_parsed is not None:
             on_parsed()
-        result = score_parsed(parsed, key)
+        predictions = parsed.in_key_order(len(key))  # scored, compared and kept in this order
+        result = score_in_key_order(predictions, key)
     except SubmissionError as error:
         # At most MAX_LISTED_PROBLEMS problems, each message bounded (scoring.errors): the JSON is small.
         problems = [p.as_dict() for p in error.problems]
         lifecycle.reject(submission_id, problems, fit(f"{error.title}: {error.detail}", ERROR_CHARS))
         return
-    predictions = in_key_order(key, parsed)
     findings = findings_of(submission, key, predictions, result.public_score)
     lifecycle.finish(submission_id, result.public_score, result.private_score, findings.columns(),
                      then=lambda: keep_trace(submission, key, predictions))  # fmt: skip

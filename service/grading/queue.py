@@ -30,8 +30,8 @@ from service.grading.retries import (
     failure_reason,
     is_platform_fault,
     is_store_outage,
-    store_waits,
 )
+from service.store.outage import store_waits
 
 JOB_FUNCTION = "workers.tasks.grade_submission"
 FAILURE_CALLBACK = "workers.tasks.on_failure"

@@ -9,17 +9,12 @@ file's: it is retried JOB_RETRIES times. Each failure says truthfully which it w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from redis.exceptions import RedisError
 from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
 
 from service.store.outage import STORE_ERRORS
 
-# The waits between two looks at an unreachable store: doubling from half a second, at most five
-# (a worker asked to stop while waiting stops within one).
-FIRST_STORE_WAIT_SECONDS, LONGEST_STORE_WAIT_SECONDS = 0.5, 5.0
 WORKER_LOST = "the worker grading it was lost"
 
 
@@ -31,14 +26,6 @@ def is_platform_fault(error_type: type[BaseException]) -> bool:
     """Whether an error of grading is the platform's own (Redis or the store unreachable), never
     the file's: such a failure always gives the student's slot back."""
     return issubclass(error_type, (RedisError, *STORE_ERRORS))
-
-
-def store_waits() -> Iterator[float]:
-    """0.5, 1, 2, 4, 5, 5, ... seconds."""
-    wait = FIRST_STORE_WAIT_SECONDS
-    while True:
-        yield wait
-        wait = min(2 * wait, LONGEST_STORE_WAIT_SECONDS)
 
 
 def failure_reason(error_type: type[BaseException], timeout_seconds: int | None, store_seconds: int) -> str:

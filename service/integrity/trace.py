@@ -12,7 +12,6 @@ import numpy as np
 from sqlalchemy import and_, delete, func, insert, select
 
 from scoring import AnswerKey, parse_submission
-from scoring import Submission as Parsed
 from scoring.signature import trace_in_key_order
 from scoring.significance import compare, ladder_level
 from service.extensions import db
@@ -181,13 +180,6 @@ def _predictions_of(submission_id: int, key: AnswerKey, kept=None) -> np.ndarray
         select(SubmissionFile.content).where(SubmissionFile.submission_id == submission_id)
     )
     try:
-        return in_key_order(key, parse_submission(content, key))
+        return parse_submission(content, key).in_key_order(len(key))
     except ValueError:
         return None
-
-
-def in_key_order(key: AnswerKey, parsed: Parsed) -> np.ndarray:
-    """A valid submission's predictions in the key's row order."""
-    ordered = np.empty(len(key), dtype=parsed.predictions.dtype)
-    ordered[parsed.key_rows] = parsed.predictions
-    return ordered

@@ -8,14 +8,16 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 log = logging.getLogger(__name__)
 STORE_ERRORS = (OperationalError, InterfaceError)
-FIRST_WAIT_SECONDS, LONGEST_WAIT_SECONDS = 1.0, 5.0
+# The waits between two looks at an unreachable store: doubling from half a second, at most five
+# (a process asked to stop while waiting stops within one).
+FIRST_WAIT_SECONDS, LONGEST_WAIT_SECONDS = 0.5, 5.0
 EXIT_STORE_BEHIND = 3
 
 
@@ -25,17 +27,14 @@ def check_when_the_store_answers(app: Flask, check: Callable[[], None]) -> None:
     it would have at start: the operator must run `flask db upgrade`."""
 
     def keep_trying() -> None:
-        wait = FIRST_WAIT_SECONDS
+        waits = store_waits()
         while True:
-            time.sleep(wait)
+            time.sleep(next(waits))
             try:
                 with app.app_context():
                     check()
             except STORE_ERRORS as error:
-                wait = min(2 * wait, LONGEST_WAIT_SECONDS)
-                log.warning(
-                    "the store is still unreachable (%s); trying again in %.0f s", short_reason(error), wait
-                )
+                log.warning("the store is still unreachable (%s); trying again", short_reason(error))
                 continue
             except SystemExit as refused:  # StoreOutOfDate
                 log.error("%s", refused)
@@ -49,3 +48,11 @@ def check_when_the_store_answers(app: Flask, check: Callable[[], None]) -> None:
 def short_reason(error: Exception) -> str:
     """The first line of what the database driver said, not the whole statement."""
     return str(getattr(error, "orig", error)).strip().splitlines()[0][:200]
+
+
+def store_waits() -> Iterator[float]:
+    """0.5, 1, 2, 4, 5, 5, ... seconds."""
+    wait = FIRST_WAIT_SECONDS
+    while True:
+        yield wait
+        wait = min(2 * wait, LONGEST_WAIT_SECONDS)
