@@ -102,6 +102,10 @@ class Store:
 
 
 class Student(threading.Thread):
+    """Uploads its files one after another, as a well-made client does: each with an Idempotency-Key,
+    sent again with the same key when the connection drops before an answer (a kept-alive
+    connection the server closed as the next request went out), so no upload is lost or doubled."""
+
     def __init__(self, url: str, name: str, files: list[bytes]):
         super().__init__(daemon=True)
         self.url, self.files = url, files
@@ -111,13 +115,26 @@ class Student(threading.Thread):
         self.session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         self.accepted: list[int] = []
         self.refused: list[int] = []
+        self.resent = 0
 
     def run(self) -> None:
         for body in self.files:
-            answer = self.session.post(f"{self.url}/jobs", files={"file": ("p.csv", body)}, timeout=120)
+            answer = self.upload(body)
             (self.accepted if answer.status_code == 202 else self.refused).append(
                 answer.json()["id"] if answer.status_code == 202 else answer.status_code
             )
+
+    def upload(self, body: bytes, tries: int = 3) -> requests.Response:
+        headers = {"Idempotency-Key": uuid.uuid4().hex}
+        for attempt in range(tries):
+            try:
+                return self.session.post(
+                    f"{self.url}/jobs", files={"file": ("p.csv", body)}, headers=headers, timeout=120
+                )
+            except requests.ConnectionError:
+                if attempt == tries - 1:
+                    raise
+                self.resent += 1
 
 
 def open_count(store_url: str) -> int:
@@ -253,11 +270,12 @@ def run(args) -> None:
             floor = floors(f"redis://127.0.0.1:{redis.port}/1", store.url, data)
             peaks = {f"{name} {pid}": peak_rss_mib(pid) for name, pids in processes.items() for pid in pids}
             accepted = sum(len(s.accepted) for s in students)
+            resent = sum(s.resent for s in students)
             refused = [code for s in students for code in s.refused]
             states = closed_states(store.url)
         finally:
             stop_groups(workers, timeout=20)
-    report(args, floor, Outcome(accepted, refused, states, before, after, core_before, core_after, start, uploaded,
+    report(args, floor, Outcome(accepted, refused, resent, states, before, after, core_before, core_after, start, uploaded,
                                 drained, peaks))  # fmt: skip
 
 
@@ -268,6 +286,7 @@ class Outcome:
 
     accepted: int
     refused: list
+    resent: int  # uploads sent again, with their Idempotency-Key, after a dropped connection
     states: dict
     before: dict
     after: dict
@@ -289,7 +308,8 @@ def report(args, floor, rush: Outcome) -> None:
     print(f"{rush.accepted} uploads of {args.rows:,} rows from {args.students} students, {args.workers} workers, "
           f"{args.api_processes} API processes; store: {store}")  # fmt: skip
     print(
-        f"refused: {len(rush.refused)} {sorted(set(rush.refused)) if rush.refused else ''}; closed: {rush.states}"
+        f"refused: {len(rush.refused)} {sorted(set(rush.refused)) if rush.refused else ''}; "
+        f"sent again after a dropped connection: {rush.resent}; closed: {rush.states}"
     )
     print(
         f"scoring core CPU for this file: {core:.1f} ms (before {rush.core_before:.1f}, after {rush.core_after:.1f})"
