@@ -20,10 +20,11 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from service.extensions import db
 from service.store.models import RevokedToken, utcnow
+from service.store.prepared import prepared, table_of
 from service.store.upserts import insert_ignoring_conflicts, store_insert
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,16 @@ def is_revoked(token: dict) -> bool:
                 return True
         except RedisError:
             pass  # the store below still knows every revocation made during the outage
-    found = select(func.count()).select_from(RevokedToken).where(RevokedToken.jti.in_(names))
-    return bool(db.session.scalar(found))
+    return bool(db.session.scalar(_revoked_among(), {"names": names}))
+
+
+@prepared
+def _revoked_among():
+    """How many of :names (a token's id and its sign-in's) are revoked: on every signed-in request."""
+    revoked = table_of(RevokedToken)
+    return (
+        select(func.count()).select_from(revoked).where(revoked.c.jti.in_(bindparam("names", expanding=True)))
+    )
 
 
 def _sign_in_key(sign_in: str) -> str:

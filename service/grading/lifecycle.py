@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time
 
-from sqlalchemy import exists, or_, update
+from sqlalchemy import bindparam, exists, or_, update
 
 from service.extensions import db
 from service.grading.quotas import refund_slot
 from service.results.standings import record_finished
 from service.store.models import Submission, SubmissionStatus, utcnow
+from service.store.prepared import loaded_takes, prepared, table_of
 
 # Once a submission is finished, rejected or failed its record is final.
 OPEN_STATES = (SubmissionStatus.QUEUED, SubmissionStatus.STARTED)
@@ -30,19 +31,18 @@ STARTED_PROGRESS = 0.1
 
 def start(submission_id: int) -> bool:
     """queued/started -> started (a retry starts again); False when it is already closed."""
-    return _transition(
-        submission_id,
-        OPEN_STATES,
-        status=SubmissionStatus.STARTED,
-        started_at=utcnow(),
-        attempts=Submission.attempts + 1,
-        progress=STARTED_PROGRESS,
-    )
+    started = db.session.execute(
+        _start_statement(),
+        {"submission_id": submission_id, "status": SubmissionStatus.STARTED, "started_at": utcnow(),
+         "progress": STARTED_PROGRESS},
+    ).rowcount  # fmt: skip
+    db.session.commit()
+    return bool(started)
 
 
 def report_progress(submission_id: int, progress: float) -> None:
     """Record how far an open submission's grading has come."""
-    _transition(submission_id, OPEN_STATES, progress=progress)
+    _transition(submission_id, progress=progress)
 
 
 def finish(
@@ -106,7 +106,7 @@ def _close(
     refund: bool = True,
     **values,
 ) -> bool:
-    closed = _transition(submission_id, OPEN_STATES, commit=False, status=status, finished_at=utcnow(),
+    closed = _transition(submission_id, commit=False, status=status, finished_at=utcnow(),
                          progress=1.0, **values)  # fmt: skip
     if closed and refund and status in REFUNDED_STATES:
         refund_slot(submission_id)  # in the same transaction as the closing update
@@ -118,12 +118,25 @@ def _close(
     return closed
 
 
-def _transition(submission_id: int, from_states, commit: bool = True, **values) -> bool:
-    changed = db.session.execute(
-        update(Submission)
-        .where(Submission.id == submission_id, Submission.status.in_(from_states))
-        .values(**values)
-    ).rowcount
+def _transition(submission_id: int, commit: bool = True, **values) -> bool:
+    """An open submission takes `values`; False when it was closed already."""
+    changed = db.session.execute(_update_if_open(), {"submission_id": submission_id, **values})
+    if changed.rowcount:
+        loaded_takes(Submission, submission_id, values)
     if commit:
         db.session.commit()
-    return bool(changed)
+    return bool(changed.rowcount)
+
+
+@prepared
+def _update_if_open():
+    """UPDATE submissions SET (the columns given when it runs) WHERE id = :submission_id AND it is open."""
+    submissions = table_of(Submission)
+    return update(submissions).where(
+        submissions.c.id == bindparam("submission_id"), submissions.c.status.in_(OPEN_STATES)
+    )
+
+
+@prepared
+def _start_statement():
+    return _update_if_open().values(attempts=table_of(Submission).c.attempts + 1)

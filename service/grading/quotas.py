@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from service.errors import InvalidInput, NotFound, QuotaExceeded
 from service.extensions import db
 from service.store.models import Challenge, QuotaGrant, QuotaUsage, Submission, Tenant, User
+from service.store.prepared import dialect_name, prepared, table_of
 from service.store.tenancy import select_of_tenant
-from service.store.upserts import insert_or_update_returning
+from service.store.upserts import upsert_returning
 
 
 def day_of(now: datetime) -> date:
@@ -31,11 +32,19 @@ def resets_at(day: date) -> datetime:
 def daily_limit(user: User, challenge: Challenge, day: date, default_quota: int) -> int:
     base = next(q for q in (challenge.daily_quota, user.tenant.daily_quota, default_quota) if q is not None)
     extra = db.session.scalar(
-        select(func.coalesce(func.sum(QuotaGrant.extra), 0)).where(
-            QuotaGrant.user_id == user.id, QuotaGrant.challenge_id == challenge.id, QuotaGrant.day == day
-        )
+        _extra_granted(), {"student_id": user.id, "for_challenge_id": challenge.id, "on_day": day}
     )
     return base + int(extra)
+
+
+@prepared
+def _extra_granted():
+    grants = table_of(QuotaGrant)
+    return select(func.coalesce(func.sum(grants.c.extra), 0)).where(
+        grants.c.user_id == bindparam("student_id"),
+        grants.c.challenge_id == bindparam("for_challenge_id"),
+        grants.c.day == bindparam("on_day"),
+    )
 
 
 def used(user: User, challenge: Challenge, day: date) -> int:
@@ -72,13 +81,10 @@ def reserve_slot(user: User, challenge: Challenge, now: datetime, default_quota:
     limit = daily_limit(user, challenge, day, default_quota)
     spent = None
     if limit > 0:
-        spent = insert_or_update_returning(
-            QuotaUsage,
-            {"user_id": user.id, "challenge_id": challenge.id, "day": day, "used": 1},
-            {"used": QuotaUsage.used + 1},
-            QuotaUsage.used,
-            where=QuotaUsage.used < limit,
-        )
+        spent = db.session.execute(
+            _take_a_slot(dialect_name()),
+            {"user_id": user.id, "challenge_id": challenge.id, "day": day, "used": 1, "limit": limit},
+        ).scalar()
     if spent is None:
         reset = resets_at(day)
         raise QuotaExceeded(
@@ -87,6 +93,15 @@ def reserve_slot(user: User, challenge: Challenge, now: datetime, default_quota:
             resets_at=utc_text(reset),
         )
     return day, _status(challenge, day, limit, spent)
+
+
+@prepared
+def _take_a_slot(dialect: str):
+    """Make the day's row with one slot used, or use one more while under :limit; answers the slots used."""
+    usage = table_of(QuotaUsage)
+    return upsert_returning(
+        QuotaUsage, dialect, {"used": usage.c.used + 1}, usage.c.used, where=usage.c.used < bindparam("limit")
+    )
 
 
 def refund_slot(submission_id: int) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from redis.exceptions import RedisError
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from scoring import require_text
@@ -20,6 +20,7 @@ from service.grading import lifecycle
 from service.grading.queue import grading_queue
 from service.grading.quotas import reserve_slot
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
+from service.store.prepared import prepared, table_of
 from service.store.tenancy import select_visible_to
 from service.store.uploads import content_to_insert, fill_streamed
 
@@ -107,11 +108,7 @@ def _commit_keeping_what_was_read() -> None:
 
 def _refuse_past_the_in_flight_limit(user: User, limit: int) -> None:
     """One student's uploads wait for their earlier ones: the queue stays shared fairly by the class."""
-    in_flight = db.session.scalar(
-        select(func.count())
-        .select_from(Submission)
-        .where(Submission.user_id == user.id, Submission.status.in_(lifecycle.OPEN_STATES))
-    )
+    in_flight = db.session.scalar(_in_flight(), {"student_id": user.id})
     if in_flight >= limit:
         raise InFlightLimit(
             f"you have {in_flight} submissions being graded; send the next one once one has finished",
@@ -119,23 +116,52 @@ def _refuse_past_the_in_flight_limit(user: User, limit: int) -> None:
         )
 
 
+@prepared
+def _in_flight():
+    submissions = table_of(Submission)
+    return (
+        select(func.count())
+        .select_from(submissions)
+        .where(
+            submissions.c.user_id == bindparam("student_id"), submissions.c.status.in_(lifecycle.OPEN_STATES)
+        )
+    )
+
+
 def _earlier_result_of_same_file(user: User, challenge: Challenge, digest: str) -> Submission | None:
     """An earlier submission of these exact bytes, unless the platform failed it (then it is regraded)."""
-    return db.session.scalar(
-        select(Submission)
+    found = db.session.scalar(
+        _same_file(), {"student_id": user.id, "for_challenge_id": challenge.id, "digest": digest}
+    )
+    return None if found is None else db.session.get(Submission, found)
+
+
+@prepared
+def _same_file():
+    submissions = table_of(Submission)
+    return (
+        select(submissions.c.id)
         .where(
-            Submission.user_id == user.id,
-            Submission.challenge_id == challenge.id,
-            Submission.sha256 == digest,
+            submissions.c.user_id == bindparam("student_id"),
+            submissions.c.challenge_id == bindparam("for_challenge_id"),
+            submissions.c.sha256 == bindparam("digest"),
+            submissions.c.status != SubmissionStatus.FAILED,
         )
-        .where(Submission.status != SubmissionStatus.FAILED)
-        .order_by(Submission.id)
+        .order_by(submissions.c.id)
+        .limit(1)
     )
 
 
 def _by_idempotency_key(user: User, key: str) -> Submission | None:
-    return db.session.scalar(
-        select(Submission).where(Submission.user_id == user.id, Submission.idempotency_key == key)
+    found = db.session.scalar(_with_idempotency_key(), {"student_id": user.id, "key": key})
+    return None if found is None else db.session.get(Submission, found)
+
+
+@prepared
+def _with_idempotency_key():
+    submissions = table_of(Submission)
+    return select(submissions.c.id).where(
+        submissions.c.user_id == bindparam("student_id"), submissions.c.idempotency_key == bindparam("key")
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from scoring import AnswerKey, parse_submission
 from scoring.signature import trace_in_key_order
@@ -25,6 +25,7 @@ from service.store.models import (
     SubmissionFile,
     SubmissionStatus,
 )
+from service.store.prepared import prepared, table_of
 
 
 @dataclass
@@ -47,7 +48,7 @@ def findings_of(
 ) -> Findings:
     """The Ladder's test (Ladder mode, ranked jobs) and the rows changed from the previous job."""
     found = Findings()
-    previous = db.session.execute(_previous_with_its_kept_predictions(submission)).first()
+    previous = db.session.execute(_previous_with_its_kept_predictions(), _mine(submission)).first()
     if previous is not None:
         earlier = _predictions_of(previous.id, key, previous)
         if earlier is not None:
@@ -66,11 +67,11 @@ def keep_trace(submission: Submission, key: AnswerKey, predictions: np.ndarray) 
     trace = trace_in_key_order(key, predictions)
     owner = {"challenge_id": submission.challenge_id, "user_id": submission.user_id}
     db.session.execute(
-        insert(PredictionSignature), [{"submission_id": submission.id, "ranks": trace.values, **owner}]
+        _insert_into(PredictionSignature), {"submission_id": submission.id, "ranks": trace.values, **owner}
     )
     if trace.bands:
-        db.session.execute(insert(SignatureBand), [{"submission_id": submission.id, "band": band, "hash": value,
-                                                    **owner} for band, value in enumerate(trace.bands)])  # fmt: skip
+        db.session.execute(_insert_into(SignatureBand), [{"submission_id": submission.id, "band": band, "hash": value,
+                                                          **owner} for band, value in enumerate(trace.bands)])  # fmt: skip
     _keep_predictions(submission, predictions, owner)
 
 
@@ -78,30 +79,47 @@ def _keep_predictions(submission: Submission, predictions: np.ndarray, owner: di
     """Keep the predictions of the student's latest finished submission and of their score holder;
     drop any other's they kept (at most two a student and challenge stay). This one's are written
     first, and dropped again in the rare case that a later upload finished before it."""
-    db.session.execute(insert(KeptPredictions), [{"submission_id": submission.id, "dtype": predictions.dtype.str,
-                                                  "values": predictions.tobytes(), **owner}])  # fmt: skip
-    mine = and_(Submission.user_id == submission.user_id, Submission.challenge_id == submission.challenge_id)
+    db.session.execute(_insert_into(KeptPredictions), {"submission_id": submission.id, "dtype": predictions.dtype.str,
+                                                       "values": predictions.tobytes(), **owner})  # fmt: skip
+    db.session.execute(_drop_other_kept_predictions(), _mine(submission))
+
+
+@prepared
+def _insert_into(model: type):
+    return insert(table_of(model))
+
+
+def _mine(submission: Submission) -> dict:
+    """The parameters of the statements below that name the submission and its student's others."""
+    return {"this_id": submission.id, "this_created_at": submission.created_at,
+            "owner_id": submission.user_id, "owner_challenge_id": submission.challenge_id}  # fmt: skip
+
+
+@prepared
+def _drop_other_kept_predictions():
+    """Keep the predictions of the student's latest finished submission and of their score holder only."""
+    submissions, standings, kept = table_of(Submission), table_of(Standing), table_of(KeptPredictions)
     latest_finished = (
-        select(Submission.id)
-        .where(mine, Submission.status == SubmissionStatus.FINISHED)
-        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        select(submissions.c.id)
+        .where(
+            submissions.c.user_id == bindparam("owner_id"),
+            submissions.c.challenge_id == bindparam("owner_challenge_id"),
+            submissions.c.status == SubmissionStatus.FINISHED,
+        )
+        .order_by(submissions.c.created_at.desc(), submissions.c.id.desc())
         .limit(1)
         .scalar_subquery()
     )
-    holder = select(Standing.best_public_id).where(
-        Standing.user_id == submission.user_id,
-        Standing.challenge_id == submission.challenge_id,
-        Standing.best_public_id.is_not(None),
+    holder = select(standings.c.best_public_id).where(
+        standings.c.user_id == bindparam("owner_id"),
+        standings.c.challenge_id == bindparam("owner_challenge_id"),
+        standings.c.best_public_id.is_not(None),
     )
-    db.session.execute(
-        delete(KeptPredictions)
-        .where(
-            KeptPredictions.user_id == submission.user_id,
-            KeptPredictions.challenge_id == submission.challenge_id,
-            KeptPredictions.submission_id != latest_finished,
-            KeptPredictions.submission_id.not_in(holder),
-        )
-        .execution_options(synchronize_session=False)  # the session holds none of them
+    return delete(kept).where(
+        kept.c.user_id == bindparam("owner_id"),
+        kept.c.challenge_id == bindparam("owner_challenge_id"),
+        kept.c.submission_id != latest_finished,
+        kept.c.submission_id.not_in(holder),
     )
 
 
@@ -146,20 +164,22 @@ def _earlier_ranked(submission: Submission) -> int:
     )
 
 
-def _previous_with_its_kept_predictions(submission: Submission):
+@prepared
+def _previous_with_its_kept_predictions():
     """The student's finished submission before this one (by when it came), with its kept predictions
     if it has them: one read."""
+    submissions, kept = table_of(Submission), table_of(KeptPredictions)
     return (
-        select(Submission.id, KeptPredictions.dtype, KeptPredictions.values)
-        .outerjoin(KeptPredictions, KeptPredictions.submission_id == Submission.id)
+        select(submissions.c.id, kept.c.dtype, kept.c["values"])
+        .outerjoin(kept, kept.c.submission_id == submissions.c.id)
         .where(
-            Submission.user_id == submission.user_id,
-            Submission.challenge_id == submission.challenge_id,
-            Submission.status == SubmissionStatus.FINISHED,
-            Submission.created_at <= submission.created_at,
-            Submission.id != submission.id,
+            submissions.c.user_id == bindparam("owner_id"),
+            submissions.c.challenge_id == bindparam("owner_challenge_id"),
+            submissions.c.status == SubmissionStatus.FINISHED,
+            submissions.c.created_at <= bindparam("this_created_at"),
+            submissions.c.id != bindparam("this_id"),
         )
-        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        .order_by(submissions.c.created_at.desc(), submissions.c.id.desc())
         .limit(1)
     )
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 
 from service.extensions import db
 from service.results.feedback import LADDER
 from service.results.ranking import best_by_rule
 from service.store.models import Challenge, Standing, Submission, SubmissionStatus
-from service.store.upserts import insert_or_update_returning
+from service.store.prepared import dialect_name, prepared, table_of
+from service.store.upserts import upsert_returning
 
 
 def record_finished(submission_id: int) -> None:
@@ -27,30 +28,45 @@ def record_finished(submission_id: int) -> None:
     finished = db.session.get(Submission, submission_id)
     if finished.late:
         return
-    owner = and_(Standing.user_id == finished.user_id, Standing.challenge_id == finished.challenge_id)
+    owner = {"user_id": finished.user_id, "challenge_id": finished.challenge_id}
     # The holder as this transaction found it: no other job of the student changes it before the commit.
-    holder_id = insert_or_update_returning(
-        Standing,
-        {"user_id": finished.user_id, "challenge_id": finished.challenge_id, "entries": 1},
-        {"entries": Standing.entries + 1},
-        Standing.best_public_id,
-    )
+    holder_id = db.session.execute(_count_one_more(dialect_name()), {**owner, "entries": 1}).scalar()
     if finished.public_score is None:
         return
     if finished.challenge.leaderboard_mode == LADDER:
-        _ladder_step(finished, owner)
+        _ladder_step(finished)
         return
     holder = db.session.get(Submission, holder_id) if holder_id is not None else None
     contenders = [finished] if holder is None else [holder, finished]
     if best_by_rule(finished.challenge, contenders) is finished:
-        db.session.execute(update(Standing).where(owner).values(best_public_id=finished.id))
+        db.session.execute(_hold_best(), {"owner_id": finished.user_id, "owner_challenge_id": finished.challenge_id,
+                                          "best_public_id": finished.id})  # fmt: skip
 
 
-def _ladder_step(finished: Submission, owner) -> None:
+@prepared
+def _count_one_more(dialect: str):
+    """Make the student's standing, or count one more entry in it; answers its holder (best_public_id)."""
+    standings = table_of(Standing)
+    return upsert_returning(
+        Standing, dialect, {"entries": standings.c.entries + 1}, standings.c.best_public_id
+    )
+
+
+@prepared
+def _hold_best():
+    standings = table_of(Standing)
+    return update(standings).where(
+        standings.c.user_id == bindparam("owner_id"),
+        standings.c.challenge_id == bindparam("owner_challenge_id"),
+    )
+
+
+def _ladder_step(finished: Submission) -> None:
     """Ladder mode: the submission holds the score only when its test said it moved it; and only if
     the holder it was tested against still holds it (another job may have moved it meanwhile)."""
     if not finished.ladder_moved:
         return
+    owner = and_(Standing.user_id == finished.user_id, Standing.challenge_id == finished.challenge_id)
     tested_against = (
         Standing.best_public_id.is_(None)
         if finished.ladder_compared_id is None

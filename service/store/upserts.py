@@ -23,13 +23,12 @@ def insert_ignoring_conflicts(model: type, **values) -> bool:
     return bool(db.session.execute(store_insert(model).values(**values).on_conflict_do_nothing()).rowcount)
 
 
-def insert_or_update_returning(model: type, values: dict, update: dict, returning, where=None):
-    """Insert a `model` row of `values`, or apply `update` to the row with its key (if `where` holds
-    of it), in one statement that also holds the row until the transaction ends; answers
-    `returning` of the row as it is then, or None when `where` kept it as it was."""
-    key = [column.name for column in model.__table__.primary_key]
-    statement = store_insert(model).values(**values)
-    upsert = statement.on_conflict_do_update(index_elements=key, set_=update, where=where).returning(
-        returning
-    )
-    return db.session.execute(upsert).scalar()
+def upsert_returning(model: type, dialect: str, update: dict, returning, where=None):
+    """INSERT a `model` row (its values bound when it runs) or, if a row has its key, apply `update`
+    to it if `where` holds of it; in one statement that also holds the row until the transaction
+    ends. Runs answering `returning` of the row as it is then, or None when `where` kept it as it
+    was. Built once (`service.store.prepared`): any parameter `where` names is bound when it runs too."""
+    table = model.__table__
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    key = [column.name for column in table.primary_key]
+    return insert.on_conflict_do_update(index_elements=key, set_=update, where=where).returning(returning)
