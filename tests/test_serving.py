@@ -109,7 +109,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for_health(url: str, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
+def wait_for_health(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    # Each process imports the app (pandas, SQLAlchemy...): on a busy two-core machine, with the suite
+    # running beside it, that alone has taken over ten seconds.
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from redis.connection import Connection
 
 from service import create_app
 from service.config import Settings
@@ -134,3 +135,17 @@ def wait_for(predicate, timeout: float, interval: float = 0.2, message: str = "c
             return value
         time.sleep(interval)
     raise AssertionError(f"{message} not reached within {timeout} s")
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """Counts the requests this process sends to Redis (a pipeline is one), letting each through."""
+    sent = []
+    real = Connection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(1)
+        return real(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counted)
+    return sent

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
-from redis.connection import Connection
 from sqlalchemy import insert, select
 
 from service.extensions import db
@@ -32,20 +30,6 @@ def _open_submissions(app, count: int) -> list[int]:
         for submission_id in ids:
             grading_queue().enqueue(submission_id)
         return ids
-
-
-@pytest.fixture
-def round_trips(monkeypatch):
-    """Counts the requests this process sends to Redis (a pipeline is one), letting each through."""
-    sent = []
-    real = Connection.send_packed_command
-
-    def counted(self, command, check_health=True):
-        sent.append(1)
-        return real(self, command, check_health)
-
-    monkeypatch.setattr(Connection, "send_packed_command", counted)
-    return sent
 
 
 def test_a_sweep_asks_redis_as_often_with_1000_open_submissions_as_with_10(deployment, round_trips):
