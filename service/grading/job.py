@@ -14,6 +14,7 @@ from service.extensions import db
 from service.grading import lifecycle
 from service.integrity.trace import findings_of, keep_trace
 from service.store.models import Submission
+from service.store.uploads import read_upload
 
 # Files this large (about 200,000 rows) report progress half-way; small ones finish first.
 LONG_FILE_BYTES = 5_000_000
@@ -30,11 +31,9 @@ def grade(submission_id: int) -> None:
     """Grade a stored submission and record its scores or problems; a no-op once it is closed."""
     if not lifecycle.start(submission_id):
         return
-    # The row, its challenge and its file in one read.
+    # The row and its challenge in one read; its file on its own (in binary on PostgreSQL).
     submission = db.session.scalars(
-        select(Submission)
-        .where(Submission.id == submission_id)
-        .options(joinedload(Submission.challenge), joinedload(Submission.file))
+        select(Submission).where(Submission.id == submission_id).options(joinedload(Submission.challenge))
     ).one()
     key = answer_key_of(submission.challenge)
     on_parsed = None
@@ -42,7 +41,7 @@ def grade(submission_id: int) -> None:
         # Validation is most of the work: say so once it is done.
         on_parsed = lambda: lifecycle.report_progress(submission_id, 0.7)  # noqa: E731
     try:
-        parsed = parse_submission(submission.content, key)
+        parsed = parse_submission(read_upload(submission_id), key)
         if on_parsed is not None:
             on_parsed()
         predictions = parsed.in_key_order(len(key))  # scored, compared and kept in this order

@@ -22,10 +22,10 @@ from service.store.models import (
     SignatureBand,
     Standing,
     Submission,
-    SubmissionFile,
     SubmissionStatus,
 )
 from service.store.prepared import prepared, table_of
+from service.store.uploads import read_upload
 
 
 @dataclass
@@ -196,10 +196,7 @@ def _predictions_of(submission_id: int, key: AnswerKey, kept=None) -> np.ndarray
         and len(kept.values) == len(key) * np.dtype(kept.dtype).itemsize
     ):
         return np.frombuffer(kept.values, dtype=kept.dtype)
-    content = db.session.scalar(
-        select(SubmissionFile.content).where(SubmissionFile.submission_id == submission_id)
-    )
     try:
-        return parse_submission(content, key).in_key_order(len(key))
+        return parse_submission(read_upload(submission_id), key).in_key_order(len(key))
     except ValueError:
         return None

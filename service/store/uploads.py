@@ -1,16 +1,22 @@
-"""An upload's bytes into the store without another copy of the whole file on the way.
+"""An upload's bytes into the store without another copy of the whole file on the way, and out
+of it at the least cost.
 
 Bound as a parameter, a file is copied by SQLite once at the bind and again into the row it
 builds: a 25 MB upload held three copies at once. On SQLite a large file's row is written with a
 zero-filled blob of its size, which the file then fills in pieces through SQLite's incremental
-blob I/O, in the same transaction. PostgreSQL's driver sends the bytes as they are.
+blob I/O, in the same transaction. PostgreSQL's driver sends the bytes as they are (in binary).
+
+PostgreSQL answers a query in text unless asked otherwise: a file comes back hex-encoded, twice
+its size, and decoding a 1 MB file cost its reader 3.5 ms of CPU against 0.9 ms in binary.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, select
 
 from service.extensions import db
+from service.store.models import SubmissionFile
+from service.store.prepared import prepared, table_of
 
 PIECE_BYTES = 1 << 20  # files up to a piece are bound as they are: nothing to save
 
@@ -34,3 +40,21 @@ def fill_streamed(submission_id: int, content: bytes) -> None:
     with sqlite.blobopen("submission_files", "content", submission_id) as blob:
         for start in range(0, len(content), PIECE_BYTES):
             blob.write(pieces[start : start + PIECE_BYTES])
+
+
+def read_upload(submission_id: int) -> bytes | None:
+    """A submission's file as stored, in the session's transaction; None when it has none."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(_file_of(), {"submission_id": submission_id}).scalar()
+    # SQLAlchemy asks psycopg for text: this one query asks for PostgreSQL's binary format.
+    with connection.connection.dbapi_connection.cursor(binary=True) as cursor:
+        cursor.execute("SELECT content FROM submission_files WHERE submission_id = %s", (submission_id,))
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+@prepared
+def _file_of():
+    files = table_of(SubmissionFile)
+    return select(files.c.content).where(files.c.submission_id == bindparam("submission_id"))

@@ -106,13 +106,14 @@ def test_roster_that_is_not_csv_or_has_bad_emails_is_refused(store_app):
 @pytest.mark.parametrize("pieces", [0.5, 3.5])
 def test_an_accepted_upload_is_stored_byte_for_byte_however_large(store_app, pieces):
     """A file of several pieces goes to SQLite in pieces (`service.store.uploads`), a small one bound
-    as it is; on either store every byte reads back, and a refused upload leaves no file behind."""
+    as it is; on either store every byte reads back, through the ORM and as a worker reads it (in
+    binary on PostgreSQL), and a refused upload leaves no file behind."""
     from datetime import UTC, datetime
 
     from service.errors import ChallengeClosed
     from service.grading.submissions import accept_submission
     from service.store.models import SubmissionFile
-    from service.store.uploads import PIECE_BYTES
+    from service.store.uploads import PIECE_BYTES, read_upload
 
     row = b"Id,Probability\n" + bytes(range(32, 127)) + b"\n"
     content = row * int(PIECE_BYTES * pieces / len(row)) + b"the end\n"
@@ -138,3 +139,4 @@ def test_an_accepted_upload_is_stored_byte_for_byte_however_large(store_app, pie
         db.session.remove()
         stored = db.session.scalars(select(SubmissionFile)).all()
         assert [(f.submission_id, f.content) for f in stored] == [(job_id, content)] and queued == [job_id]
+        assert read_upload(job_id) == content and read_upload(job_id + 1) is None
