@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from redis import exceptions as redis_errors
 from rq import Queue, SimpleWorker, Worker
 from rq.job import JobStatus
-from rq.utils import now
 from sqlalchemy import text
 
 from service.extensions import db
@@ -27,9 +26,10 @@ from workers.tasks import worker_app
 HEARTBEAT_SLACK_SECONDS = 10
 # The first wait before reconnecting to a lost Redis; it doubles up to WORKER_MAINTENANCE_SECONDS.
 FIRST_RECONNECT_SECONDS = 0.5
-# rq's loop sends a worker heartbeat (three round trips) before and after each wait for a job and
-# after each job, each keeping the worker's key alive for worker_ttl + 60 s: under a rush, nine
-# round trips a job. One a second keeps it as alive. (A job's own heartbeat is never skipped.)
+# rq's loop sends a worker heartbeat (three requests) before and after each wait for a job and
+# after each job, each keeping the worker's key alive for worker_ttl + 60 s: nine requests a job
+# under a rush. One a second, in one request, keeps it as alive. Never skipped: the one after a
+# job's own heartbeat (which leaves the key a job's short TTL), and a job's own.
 HEARTBEAT_EVERY_SECONDS = 1.0
 
 log = logging.getLogger(__name__)
@@ -83,13 +83,21 @@ class OutageEscapingQueue(Queue):
 class FewerRoundTrips:
     """rq's bookkeeping less its repeats, for a worker that takes jobs back to back."""
 
-    def heartbeat(self, timeout=None, pipeline=None):
-        if timeout is None and pipeline is None and self._beat_within(HEARTBEAT_EVERY_SECONDS):
-            return
-        super().heartbeat(timeout, pipeline)
+    # When the last worker heartbeat with the full TTL went out (monotonic clock); None after a
+    # job's own heartbeat, whose TTL is a job's: the next worker heartbeat must go out then.
+    _full_beat_at: float | None = None
 
-    def _beat_within(self, seconds: float) -> bool:
-        return self.last_heartbeat is not None and (now() - self.last_heartbeat).total_seconds() < seconds
+    def heartbeat(self, timeout=None, pipeline=None):
+        if timeout is not None or pipeline is not None:  # a job's heartbeat, or one in rq's pipeline
+            self._full_beat_at = None
+            super().heartbeat(timeout, pipeline)
+            return
+        if self._full_beat_at is not None and time.monotonic() - self._full_beat_at < HEARTBEAT_EVERY_SECONDS:
+            return
+        with self.connection.pipeline() as beat:  # its three commands in one request
+            super().heartbeat(None, beat)
+            beat.execute()
+        self._full_beat_at = time.monotonic()
 
     def set_state(self, state, pipeline=None):
         # rq writes "idle" after each job and again as it waits for the next: once is enough.

@@ -23,8 +23,8 @@ from redis.exceptions import RedisError
 from sqlalchemy import bindparam, delete, func, select
 
 from service.extensions import db
+from service.store.built_once import built_once, table_of
 from service.store.models import RevokedToken, utcnow
-from service.store.prepared import prepared, table_of
 from service.store.upserts import insert_ignoring_conflicts, store_insert
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def is_revoked(token: dict) -> bool:
     return bool(db.session.scalar(_revoked_among(), {"names": names}))
 
 
-@prepared
+@built_once
 def _revoked_among():
     """How many of :names (a token's id and its sign-in's) are revoked: on every signed-in request."""
     revoked = table_of(RevokedToken)

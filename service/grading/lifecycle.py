@@ -19,8 +19,8 @@ from sqlalchemy import bindparam, exists, or_, update
 from service.extensions import db
 from service.grading.quotas import refund_slot
 from service.results.standings import record_finished
+from service.store.built_once import built_once, table_of, update_loaded_row
 from service.store.models import Submission, SubmissionStatus, utcnow
-from service.store.prepared import loaded_takes, prepared, table_of
 
 # Once a submission is finished, rejected or failed its record is final.
 OPEN_STATES = (SubmissionStatus.QUEUED, SubmissionStatus.STARTED)
@@ -120,15 +120,19 @@ def _close(
 
 def _transition(submission_id: int, commit: bool = True, **values) -> bool:
     """An open submission takes `values`; False when it was closed already."""
+    # The UPDATE sets the columns its parameters name, and would skip a name that is none.
+    unknown = values.keys() - table_of(Submission).c.keys()
+    if unknown:
+        raise TypeError(f"not columns of submissions: {sorted(unknown)}")
     changed = db.session.execute(_update_if_open(), {"submission_id": submission_id, **values})
     if changed.rowcount:
-        loaded_takes(Submission, submission_id, values)
+        update_loaded_row(Submission, submission_id, values)
     if commit:
         db.session.commit()
     return bool(changed.rowcount)
 
 
-@prepared
+@built_once
 def _update_if_open():
     """UPDATE submissions SET (the columns given when it runs) WHERE id = :submission_id AND it is open."""
     submissions = table_of(Submission)
@@ -137,6 +141,7 @@ def _update_if_open():
     )
 
 
-@prepared
+@built_once
 def _start_statement():
+    # The one column whose new value comes from the row itself; the others are bound when it runs.
     return _update_if_open().values(attempts=table_of(Submission).c.attempts + 1)

@@ -14,8 +14,8 @@ from sqlalchemy import bindparam, func, select, update
 
 from service.errors import InvalidInput, NotFound, QuotaExceeded
 from service.extensions import db
+from service.store.built_once import built_once, dialect_name, table_of
 from service.store.models import Challenge, QuotaGrant, QuotaUsage, Submission, Tenant, User
-from service.store.prepared import dialect_name, prepared, table_of
 from service.store.tenancy import select_of_tenant
 from service.store.upserts import upsert_returning
 
@@ -37,7 +37,7 @@ def daily_limit(user: User, challenge: Challenge, day: date, default_quota: int)
     return base + int(extra)
 
 
-@prepared
+@built_once
 def _extra_granted():
     grants = table_of(QuotaGrant)
     return select(func.coalesce(func.sum(grants.c.extra), 0)).where(
@@ -95,7 +95,7 @@ def reserve_slot(user: User, challenge: Challenge, now: datetime, default_quota:
     return day, _status(challenge, day, limit, spent)
 
 
-@prepared
+@built_once
 def _take_a_slot(dialect: str):
     """Make the day's row with one slot used, or use one more while under :limit; answers the slots used."""
     usage = table_of(QuotaUsage)

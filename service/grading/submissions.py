@@ -19,8 +19,8 @@ from service.extensions import db
 from service.grading import lifecycle
 from service.grading.queue import grading_queue
 from service.grading.quotas import reserve_slot
+from service.store.built_once import built_once, table_of
 from service.store.models import Challenge, Role, Submission, SubmissionStatus, User
-from service.store.prepared import prepared, table_of
 from service.store.tenancy import select_visible_to
 from service.store.uploads import content_to_insert, fill_streamed
 
@@ -116,7 +116,7 @@ def _refuse_past_the_in_flight_limit(user: User, limit: int) -> None:
         )
 
 
-@prepared
+@built_once
 def _in_flight():
     submissions = table_of(Submission)
     return (
@@ -136,7 +136,7 @@ def _earlier_result_of_same_file(user: User, challenge: Challenge, digest: str) 
     return None if found is None else db.session.get(Submission, found)
 
 
-@prepared
+@built_once
 def _same_file():
     submissions = table_of(Submission)
     return (
@@ -157,7 +157,7 @@ def _by_idempotency_key(user: User, key: str) -> Submission | None:
     return None if found is None else db.session.get(Submission, found)
 
 
-@prepared
+@built_once
 def _with_idempotency_key():
     submissions = table_of(Submission)
     return select(submissions.c.id).where(

@@ -16,6 +16,7 @@ from scoring.signature import trace_in_key_order
 from scoring.significance import compare, ladder_level
 from service.extensions import db
 from service.results.feedback import LADDER
+from service.store.built_once import built_once, table_of
 from service.store.models import (
     KeptPredictions,
     PredictionSignature,
@@ -24,7 +25,6 @@ from service.store.models import (
     Submission,
     SubmissionStatus,
 )
-from service.store.prepared import prepared, table_of
 from service.store.uploads import read_upload
 
 
@@ -48,7 +48,7 @@ def findings_of(
 ) -> Findings:
     """The Ladder's test (Ladder mode, ranked jobs) and the rows changed from the previous job."""
     found = Findings()
-    previous = db.session.execute(_previous_with_its_kept_predictions(), _mine(submission)).first()
+    previous = db.session.execute(_previous_with_its_kept_predictions(), _owner_params(submission)).first()
     if previous is not None:
         earlier = _predictions_of(previous.id, key, previous)
         if earlier is not None:
@@ -81,21 +81,21 @@ def _keep_predictions(submission: Submission, predictions: np.ndarray, owner: di
     first, and dropped again in the rare case that a later upload finished before it."""
     db.session.execute(_insert_into(KeptPredictions), {"submission_id": submission.id, "dtype": predictions.dtype.str,
                                                        "values": predictions.tobytes(), **owner})  # fmt: skip
-    db.session.execute(_drop_other_kept_predictions(), _mine(submission))
+    db.session.execute(_drop_other_kept_predictions(), _owner_params(submission))
 
 
-@prepared
+@built_once
 def _insert_into(model: type):
     return insert(table_of(model))
 
 
-def _mine(submission: Submission) -> dict:
+def _owner_params(submission: Submission) -> dict:
     """The parameters of the statements below that name the submission and its student's others."""
     return {"this_id": submission.id, "this_created_at": submission.created_at,
             "owner_id": submission.user_id, "owner_challenge_id": submission.challenge_id}  # fmt: skip
 
 
-@prepared
+@built_once
 def _drop_other_kept_predictions():
     """Keep the predictions of the student's latest finished submission and of their score holder only."""
     submissions, standings, kept = table_of(Submission), table_of(Standing), table_of(KeptPredictions)
@@ -164,7 +164,7 @@ def _earlier_ranked(submission: Submission) -> int:
     )
 
 
-@prepared
+@built_once
 def _previous_with_its_kept_predictions():
     """The student's finished submission before this one (by when it came), with its kept predictions
     if it has them: one read."""

@@ -14,8 +14,8 @@ from sqlalchemy import and_, bindparam, select, update
 from service.extensions import db
 from service.results.feedback import LADDER
 from service.results.ranking import best_by_rule
+from service.store.built_once import built_once, dialect_name, table_of
 from service.store.models import Challenge, Standing, Submission, SubmissionStatus
-from service.store.prepared import dialect_name, prepared, table_of
 from service.store.upserts import upsert_returning
 
 
@@ -43,7 +43,7 @@ def record_finished(submission_id: int) -> None:
                                           "best_public_id": finished.id})  # fmt: skip
 
 
-@prepared
+@built_once
 def _count_one_more(dialect: str):
     """Make the student's standing, or count one more entry in it; answers its holder (best_public_id)."""
     standings = table_of(Standing)
@@ -52,7 +52,7 @@ def _count_one_more(dialect: str):
     )
 
 
-@prepared
+@built_once
 def _hold_best():
     standings = table_of(Standing)
     return update(standings).where(

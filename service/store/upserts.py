@@ -27,7 +27,7 @@ def upsert_returning(model: type, dialect: str, update: dict, returning, where=N
     """INSERT a `model` row (its values bound when it runs) or, if a row has its key, apply `update`
     to it if `where` holds of it; in one statement that also holds the row until the transaction
     ends. Runs answering `returning` of the row as it is then, or None when `where` kept it as it
-    was. Built once (`service.store.prepared`): any parameter `where` names is bound when it runs too."""
+    was. Built once (`service.store.built_once`): any parameter `where` names is bound when it runs too."""
     table = model.__table__
     insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
     key = [column.name for column in table.primary_key]

@@ -1,6 +1,8 @@
 """The lifecycle's closing transitions called directly: each closes a job once, and a duplicate
 (a job delivered twice, a retry after the first run finished) changes nothing."""
 
+import pytest
+
 from service.extensions import db
 from service.grading import lifecycle
 from service.store.models import Submission, SubmissionStatus
@@ -101,3 +103,13 @@ def test_another_file_failing_the_same_day_counts_too(ann):
         assert lifecycle.fail(first, "out of time")
         assert lifecycle.fail(other, "grading raised")
     assert used_today(ann) == 1
+
+
+def test_a_value_for_no_column_is_refused_and_writes_nothing(ann):
+    """The transition's UPDATE sets the columns its parameters name: a misspelt one must not vanish."""
+    first = sent(ann)
+    with ann.app_context():
+        with pytest.raises(TypeError, match="progres"):
+            lifecycle.finish(first, 0.8, 0.7, findings={"progres": 0.5})
+        db.session.rollback()
+    assert job(ann, first).status is SubmissionStatus.QUEUED

@@ -103,6 +103,37 @@ def test_roster_that_is_not_csv_or_has_bad_emails_is_refused(store_app):
         assert db.session.scalar(select(User).where(User.username == "ann")) is None
 
 
+def test_a_store_lost_while_a_worker_reads_a_file_is_an_outage_not_the_files_fault(store_app):
+    """PostgreSQL's binary read goes below SQLAlchemy: its driver's errors must still read as a lost
+    store, so that the job waits for the store instead of failing the student's file."""
+    from sqlalchemy import create_engine, text
+
+    from service.grading.retries import is_store_outage
+    from service.store.uploads import read_upload
+
+    with store_app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a store lost under a running query is a server's (PostgreSQL's)")
+        tenant = accounts.create_tenant("class-a")
+        user = accounts.create_user("ann", "long enough", tenant, Role.STUDENT)
+        challenge = db.session.scalar(select(Challenge).where(Challenge.tenant_id == tenant.id))
+        submission = Submission(tenant_id=tenant.id, user=user, challenge=challenge, filename="p.csv",
+                                content=b"Id,Probability\n", sha256="0" * 64, size_bytes=15)  # fmt: skip
+        db.session.add(submission)
+        db.session.commit()
+        assert read_upload(submission.id) == b"Id,Probability\n"
+        backend = db.session.scalar(text("SELECT pg_backend_pid()"))
+        admin = create_engine(db.engine.url)
+        with admin.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        admin.dispose()
+        with pytest.raises(Exception) as lost:
+            read_upload(submission.id)
+        assert is_store_outage(type(lost.value)), repr(lost.value)
+        db.session.rollback()  # the session's connection was invalidated: the next one is new
+        assert read_upload(submission.id) == b"Id,Probability\n"
+
+
 @pytest.mark.parametrize("pieces", [0.5, 3.5])
 def test_an_accepted_upload_is_stored_byte_for_byte_however_large(store_app, pieces):
     """A file of several pieces goes to SQLite in pieces (`service.store.uploads`), a small one bound
