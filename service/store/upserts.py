@@ -12,9 +12,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from service.extensions import db
 
 
-def store_insert(model: type) -> PostgresqlInsert | SqliteInsert:
-    """An INSERT into `model`'s table in the store's dialect, which has ON CONFLICT clauses."""
-    return (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(model)
+def store_insert(into, dialect: str | None = None) -> PostgresqlInsert | SqliteInsert:
+    """An INSERT into `into` (a model, or its table for a statement built once) in the store's
+    dialect (or `dialect`'s), which has ON CONFLICT clauses."""
+    dialect = dialect or db.engine.dialect.name
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(into)
 
 
 def insert_ignoring_conflicts(model: type, **values) -> bool:
@@ -28,7 +30,8 @@ def upsert_returning(model: type, dialect: str, update: dict, returning, where=N
     to it if `where` holds of it; in one statement that also holds the row until the transaction
     ends. Runs answering `returning` of the row as it is then, or None when `where` kept it as it
     was. Built once (`service.store.built_once`): any parameter `where` names is bound when it runs too."""
-    table = model.__table__
-    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
-    key = [column.name for column in table.primary_key]
-    return insert.on_conflict_do_update(index_elements=key, set_=update, where=where).returning(returning)
+    key = [column.name for column in model.__table__.primary_key]
+    upsert = store_insert(model.__table__, dialect).on_conflict_do_update(
+        index_elements=key, set_=update, where=where
+    )
+    return upsert.returning(returning)
